@@ -1,0 +1,379 @@
+"""The `localoffer-audit` command.
+
+Exit codes: 0 ok; 1 a finding reached --fail-on; 2 usage, config or input error (one line on
+stderr naming the problem; anything already collected stays in the store); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+from urllib.parse import urlsplit
+
+from . import __version__, defaults
+from .config import AuditConfig, config_from_dict, load_config
+from .errors import AuditError, ConfigError
+from .models import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage too)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+def _err(message: str) -> None:
+    print(f"localoffer-audit: error: {message}", file=sys.stderr)
+
+
+# ---- shared option groups -------------------------------------------------------------------
+
+def _add_crawl_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("target", metavar="URL_OR_CONFIG",
+                   help="a start URL (http:// or https://) or a site TOML config file")
+    p.add_argument("--config", metavar="FILE", help="site TOML config (when the target is a URL)")
+    p.add_argument("--db", metavar="PATH", help="SQLite store (default: OUT/localoffer-audit.sqlite, "
+                   f"or ${defaults.ENV_DB})")
+    p.add_argument("--max-pages", type=int, metavar="N", help="stop scheduling pages after N")
+    p.add_argument("--concurrency", type=int, metavar="N", help="concurrent requests per host")
+    p.add_argument("--delay", type=float, metavar="SECONDS", help="delay between requests to a host")
+    p.add_argument("--no-progress", action="store_true", help="no progress display")
+    p.add_argument("-v", "--verbose", action="store_true", help="show the crawler's log")
+
+
+def _add_fail_on(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--fail-on", choices=("error", "warning", "notice", "never"),
+                   help="exit 1 when a finding is at least this severe (default: [audit].fail_on, "
+                        f"{defaults.FAIL_ON})")
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(prog="localoffer-audit", description=(
+        "Audit a SEND Local Offer website: crawl -> store -> check -> report."))
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                parser_class=ArgumentParser)
+
+    p = sub.add_parser("audit", help="crawl, check and report in one go")
+    _add_crawl_options(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="where to write the report files")
+    _add_fail_on(p)
+
+    p = sub.add_parser("crawl", help="stage 1: crawl the site into the store; prints the run id")
+    _add_crawl_options(p)
+
+    for name, text in (("check", "stage 3: run the checks on a stored crawl"),
+                       ("report", "stage 4: write the report files for a checked run")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("run", metavar="RUN", help="run id, or 'latest'")
+        p.add_argument("--db", metavar="PATH", help="SQLite store (default: ./localoffer-audit.sqlite)")
+        if name == "report":
+            p.add_argument("--out", required=True, metavar="DIR")
+            p.add_argument("--format", default="html,jsonl,summary",
+                           help="comma-separated reporters (default: html,jsonl,summary)")
+            _add_fail_on(p)
+        else:
+            p.add_argument("--config", metavar="FILE",
+                           help="check with this config's [audit] and [checks] instead of the crawl's")
+
+    p = sub.add_parser("runs", help="list the runs in a store")
+    p.add_argument("--db", metavar="PATH")
+
+    p = sub.add_parser("rules", help="list every installed rule")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("explain", help="print a rule's documentation")
+    p.add_argument("code", metavar="CODE", help="rule code or name, e.g. LNK301")
+
+    p = sub.add_parser("demo", help="serve the bundled Exampleshire demo Local Offer and audit it")
+    p.add_argument("--out", default="demo-out", metavar="DIR", help="default: ./demo-out")
+    p.add_argument("--pages", type=int, default=defaults.DEMO_PAGES, metavar="N")
+    p.add_argument("--serve-only", action="store_true", help="serve the demo site until Ctrl-C")
+    p.add_argument("--port", type=int, default=0, help="port for --serve-only (default: any free)")
+    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("-v", "--verbose", action="store_true")
+    return parser
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+def _is_url(text: str) -> bool:
+    return "://" in text or text.startswith(("http:", "https:"))
+
+
+def config_from_args(args: argparse.Namespace) -> AuditConfig:
+    target = args.target
+    if _is_url(target):
+        config_file, start_url = args.config, target
+    else:
+        if args.config:
+            raise ConfigError("give either a config file or --config, not both "
+                              f"({target!r} and {args.config!r})")
+        if not Path(target).exists():
+            raise ConfigError(f"{target!r} is neither an http(s) URL nor an existing config file")
+        config_file, start_url = target, None
+    overrides: dict[str, dict[str, Any]] = {
+        "crawl": {"max_pages": args.max_pages, "concurrency_per_host": args.concurrency,
+                  "delay": args.delay},
+        "audit": {"fail_on": getattr(args, "fail_on", None)},
+        "db": {"path": args.db},
+    }
+    return load_config(config_file, start_url=start_url, overrides=overrides)
+
+
+def _db_for(config: AuditConfig, out: str | None) -> Path:
+    if config.db_path:
+        return Path(config.db_path)
+    return Path(out or ".") / defaults.DB_FILENAME
+
+
+def _open_store(db: str | None):
+    import os
+
+    from .store import Store
+
+    path = Path(db or os.environ.get(defaults.ENV_DB) or defaults.DB_FILENAME)
+    if not path.exists():
+        raise AuditError(f"store not found: {path} (give --db PATH)")
+    return Store(path)
+
+
+def _run_id(store, text: str) -> int:
+    if text == "latest":
+        run_id = store.latest_run_id()
+        if run_id is None:
+            raise AuditError(f"{store.path} has no runs yet")
+        return run_id
+    try:
+        return int(text)
+    except ValueError:
+        raise ConfigError(f"RUN must be a run id or 'latest', got {text!r}") from None
+
+
+def _exit_for(worst: str | None, fail_on: str) -> int:
+    if fail_on == "never" or worst is None:
+        return EXIT_OK
+    return EXIT_FINDINGS if Severity(worst).rank >= Severity(fail_on).rank else EXIT_OK
+
+
+def _check_start_reached(store, run_id: int, config: AuditConfig) -> None:
+    """If no start URL answered at all, the audit is meaningless: say so (exit 2)."""
+    reached = {r["url"]: r for r in store.page_rows(run_id)}
+    from .urls import canonicalize
+
+    starts = [canonicalize(u, config.crawl["strip_params"]) for u in config.start_urls]
+    if any(reached.get(u, {}).get("status") for u in starts):
+        return
+    problems = []
+    for url in starts:
+        row = reached.get(url)
+        problems.append(f"{url} ({row['error'] if row else 'not fetched: robots.txt or blocked'})")
+    store.set_run_status(run_id, "failed")
+    raise AuditError("start URL could not be fetched: " + "; ".join(problems))
+
+
+# ---- stages -------------------------------------------------------------------------------------
+
+def do_crawl(config: AuditConfig, db: Path, args) -> int:
+    from .crawl import run_crawl
+    from .store import Store
+
+    Store(db).close()  # fail early, with a clear message, if the store is unusable
+    outcome = run_crawl(config, db, progress=not args.no_progress,
+                        log_level="INFO" if args.verbose else "ERROR")
+    if outcome["reason"] == "shutdown":
+        raise KeyboardInterrupt
+    with Store(db) as store:
+        _check_start_reached(store, outcome["run_id"], config)
+    return outcome["run_id"]
+
+
+def do_check(store, run_id: int, config: AuditConfig, console, progress: bool = True):
+    from .runner import run_checks
+
+    pages_total = sum(1 for r in store.page_rows(run_id) if r["kind"] in ("html", "document"))
+    if progress and console.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("Checking pages", total=pages_total)
+            outcome = run_checks(store, run_id, config,
+                                 on_page=lambda n: bar.update(task, completed=n))
+    else:
+        outcome = run_checks(store, run_id, config)
+    store.set_run_status(run_id, "checked")
+    return outcome
+
+
+def do_report(store, run_id: int, out: Path, formats: Sequence[str]):
+    from .registry import discover_checks
+    from .reports import render_all
+    from .reports.viewmodel import build_report
+    from .runner import known_rules
+
+    rules = {r.code: r for r in known_rules(discover_checks())}
+    data = build_report(store, run_id, rules)
+    return data, render_all(data, out, formats)
+
+
+def print_summary(console, data, written: Sequence[Path]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Findings for {data.run['site']} (run {data.run['id']})", show_edge=False)
+    table.add_column("Owner")
+    for level in ("error", "warning", "notice"):
+        table.add_column(level.capitalize() + "s", justify="right")
+    for owner in data.owners:
+        table.add_row(owner.name, *(str(owner.by_severity.get(level, 0))
+                                    for level in ("error", "warning", "notice")))
+    console.print(table)
+    counts = data.page_counts()
+    console.print(f"{counts['total']} addresses crawled ({counts['html']} pages, "
+                  f"{counts['documents']} documents); {len(data.findings)} findings.",
+                  highlight=False)
+    for path in written:
+        console.print(f"wrote {path}", highlight=False)
+
+
+# ---- commands -------------------------------------------------------------------------------
+
+def cmd_audit(args) -> int:
+    config = config_from_args(args)
+    out = Path(args.out)
+    db = _db_for(config, args.out)
+    console = _console()
+    run_id = do_crawl(config, db, args)
+    from .store import Store
+
+    with Store(db) as store:
+        do_check(store, run_id, config, console, progress=not args.no_progress)
+        data, written = do_report(store, run_id, out, ("html", "jsonl", "summary"))
+    print_summary(console, data, written)
+    print((out / "report.html").resolve())
+    return _exit_for(data.worst, config.audit["fail_on"])
+
+
+def cmd_crawl(args) -> int:
+    config = config_from_args(args)
+    db = _db_for(config, None)
+    run_id = do_crawl(config, db, args)
+    print(f"run {run_id} crawled into {db}")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    console = _console()
+    with _open_store(args.db) as store:
+        run_id = _run_id(store, args.run)
+        run = store.run(run_id)
+        config = load_config(args.config) if args.config else config_from_dict(run["config"])
+        outcome = do_check(store, run_id, config, console)
+    print(f"run {run_id}: {outcome.findings} findings on {outcome.pages} pages "
+          f"(checks: {', '.join(outcome.checks)})")
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    with _open_store(args.db) as store:
+        run_id = _run_id(store, args.run)
+        data, written = do_report(store, run_id, Path(args.out), formats)
+        fail_on = args.fail_on or store.run(run_id)["config"]["audit"]["fail_on"]
+    print_summary(_console(), data, written)
+    return _exit_for(data.worst, fail_on)
+
+
+def cmd_runs(args) -> int:
+    from rich.table import Table
+
+    with _open_store(args.db) as store:
+        runs = store.runs()
+    table = Table(show_edge=False)
+    for column in ("Run", "Site", "Started", "Finished", "Status", "Pages", "Findings"):
+        table.add_column(column)
+    for r in runs:
+        table.add_row(str(r["id"]), r["site"], r["started_at"], r["finished_at"] or "", r["status"],
+                      str(r["pages"]), str(r["findings"]))
+    _console().print(table)
+    return EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    from .registry import discover_checks
+    from .runner import known_rules
+
+    checks = discover_checks()
+    plugin_of = {r.code: c.plugin for c in checks for r in c.rules}
+    rules = known_rules(checks)
+    if args.format == "json":
+        print(json.dumps([{"code": r.code, "name": r.name, "family": r.family,
+                           "severity": r.severity.value, "summary": r.summary, "tags": list(r.tags),
+                           "plugin": plugin_of.get(r.code, "localoffer-audit[framework]")}
+                          for r in rules], indent=2))
+        return EXIT_OK
+    from rich.table import Table
+
+    table = Table(show_edge=False)
+    for column in ("Code", "Name", "Family", "Severity", "Summary", "From"):
+        table.add_column(column)
+    for r in rules:
+        table.add_row(r.code, r.name, r.family, r.severity.value, r.summary,
+                      plugin_of.get(r.code, "localoffer-audit[framework]"))
+    _console().print(table)
+    return EXIT_OK
+
+
+def cmd_explain(args) -> int:
+    from rich.markdown import Markdown
+
+    from .registry import discover_checks
+    from .runner import known_rules
+
+    wanted = args.code.strip()
+    for rule in known_rules(discover_checks()):
+        if rule.code == wanted.upper() or rule.name == wanted:
+            console = _console()
+            header = (f"# {rule.code} {rule.name}\n\n**{rule.summary}**\n\nFamily: {rule.family} · "
+                      f"default severity: {rule.severity.value} · tags: {', '.join(rule.tags) or '-'}\n\n")
+            console.print(Markdown(header + (rule.doc or "No documentation yet.")))
+            return EXIT_OK
+    raise ConfigError(f"no rule {wanted!r} (see `localoffer-audit rules`)")
+
+
+def cmd_demo(args) -> int:
+    from .demo_audit import run_demo
+
+    return run_demo(args)
+
+
+COMMANDS = {"audit": cmd_audit, "crawl": cmd_crawl, "check": cmd_check, "report": cmd_report,
+            "runs": cmd_runs, "rules": cmd_rules, "explain": cmd_explain, "demo": cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except AuditError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _err("interrupted; everything collected so far is kept in the store")
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,446 @@
+"""Site configuration: validated, layered, frozen.
+
+load_config() applies the layers in order, like coverage.py's read_coverage_config():
+  1) defaults (defaults.py)  2) the site TOML  3) environment variables  4) command-line options.
+Every problem raises ConfigError with one line that names the key, e.g.
+  [crawl].max_pages must be a whole number of at least 1, got 'lots'
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import socket
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
+
+from . import defaults
+from .errors import ConfigError
+from .models import Severity
+
+
+# ---- value validators: each takes (key, value) and returns the clean value or raises ----------
+
+def _fail(key: str, need: str, value: Any) -> ConfigError:
+    return ConfigError(f"{key} must be {need}, got {value!r}")
+
+
+def _int_at_least(minimum: int) -> Callable[[str, Any], int]:
+    def check(key: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise _fail(key, f"a whole number of at least {minimum}", value)
+        return value
+    return check
+
+
+def _float_at_least(minimum: float) -> Callable[[str, Any], float]:
+    def check(key: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+            raise _fail(key, f"a number of at least {minimum:g}", value)
+        return float(value)
+    return check
+
+
+def _bool(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(key, "true or false", value)
+    return value
+
+
+def _string(key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(key, "a string", value)
+    return value
+
+
+def _string_list(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(key, "a list of strings", value)
+    return tuple(value)
+
+
+def _regex_list(key: str, value: Any) -> tuple[str, ...]:
+    patterns = _string_list(key, value)
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{key} has a bad regular expression {pattern!r}: {exc}") from None
+    return patterns
+
+
+def check_http_url(key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(key, "a URL string", value)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        raise ConfigError(f"{key} must be an http:// or https:// URL, got {value!r}")
+    if not parts.hostname:
+        raise ConfigError(f"{key} has no host name: {value!r}")
+    try:
+        parts.port
+    except ValueError:
+        raise ConfigError(f"{key} has a bad port: {value!r}") from None
+    return value
+
+
+def _url_list(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise _fail(key, "a non-empty list of URLs", value)
+    return tuple(check_http_url(f"{key}[{i}]", v) for i, v in enumerate(value))
+
+
+def _choice(*choices: str) -> Callable[[str, Any], str]:
+    def check(key: str, value: Any) -> str:
+        if value not in choices:
+            raise _fail(key, "one of " + ", ".join(choices), value)
+        return value
+    return check
+
+
+# ---- the schema: table -> key -> (validator, default). Unknown keys are errors. ----------------
+
+SCHEMA: dict[str, dict[str, tuple[Callable[[str, Any], Any], Any]]] = {
+    "site": {
+        "name": (_string, ""),
+        "start_urls": (_url_list, ()),
+        "allowed_hosts": (_string_list, ()),
+    },
+    "crawl": {
+        "concurrency_per_host": (_int_at_least(1), defaults.CRAWL_CONCURRENCY_PER_HOST),
+        "delay": (_float_at_least(0), defaults.CRAWL_DELAY_SECONDS),
+        "exclude": (_regex_list, defaults.CRAWL_EXCLUDE),
+        "include": (_regex_list, defaults.CRAWL_INCLUDE),
+        "max_depth": (_int_at_least(0), defaults.CRAWL_MAX_DEPTH),
+        "max_pages": (_int_at_least(1), defaults.CRAWL_MAX_PAGES),
+        "max_redirects": (_int_at_least(0), defaults.CRAWL_MAX_REDIRECTS),
+        "max_response_bytes": (_int_at_least(1024), defaults.CRAWL_MAX_RESPONSE_BYTES),
+        "obey_robots": (_bool, defaults.CRAWL_OBEY_ROBOTS),
+        "offsite_check": (_bool, defaults.CRAWL_OFFSITE_CHECK),
+        "offsite_skip_hosts": (_string_list, defaults.CRAWL_OFFSITE_SKIP_HOSTS),
+        "read_sitemaps": (_bool, defaults.CRAWL_READ_SITEMAPS),
+        "store_document_bytes": (_int_at_least(0), defaults.CRAWL_STORE_DOCUMENT_BYTES),
+        "strip_params": (_string_list, defaults.CRAWL_STRIP_PARAMS),
+        "timeout": (_float_at_least(1), defaults.CRAWL_TIMEOUT_SECONDS),
+        "user_agent": (_string, defaults.CRAWL_USER_AGENT),
+    },
+    "crawl.traps": {
+        "date_window_months": (_int_at_least(1), defaults.TRAP_DATE_WINDOW_MONTHS),
+        "max_param_combinations_per_path": (_int_at_least(1), defaults.TRAP_MAX_PARAM_COMBINATIONS_PER_PATH),
+        "max_per_pattern": (_int_at_least(1), defaults.TRAP_MAX_PER_PATTERN),
+        "max_query_params": (_int_at_least(0), defaults.TRAP_MAX_QUERY_PARAMS),
+    },
+    "crawl.retry_after": {
+        "default_wait": (_float_at_least(0), defaults.RETRY_AFTER_DEFAULT_WAIT),
+        "max_retries": (_int_at_least(0), defaults.RETRY_AFTER_MAX_RETRIES),
+        "max_wait": (_float_at_least(0), defaults.RETRY_AFTER_MAX_WAIT),
+    },
+    "audit": {
+        "select": (_string_list, defaults.CHECKS_SELECT),
+        "ignore": (_string_list, defaults.CHECKS_IGNORE),
+        "fail_on": (_choice("error", "warning", "notice", "never"), defaults.FAIL_ON),
+    },
+}
+OWNER_KEYS = {"name", "contact", "hosts", "url_prefixes", "url_regex", "default"}
+TOP_LEVEL = {"site", "crawl", "audit", "checks", "owners"}
+
+
+@dataclass(frozen=True)
+class OwnerRule:
+    name: str
+    contact: str = ""
+    hosts: tuple[str, ...] = ()
+    url_prefixes: tuple[str, ...] = ()
+    url_regex: tuple[str, ...] = ()
+    default: bool = False
+
+    def matches(self, url: str) -> bool:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if any(host == h.lower() or host.endswith("." + h.lower().lstrip("*.")) for h in self.hosts):
+            return True
+        for prefix in self.url_prefixes:
+            target = parts.path if prefix.startswith("/") else url
+            if target.startswith(prefix):
+                return True
+        return any(re.search(pattern, url) for pattern in self.url_regex)
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """Maps a URL to its owner: first matching rule wins, else the default owner."""
+
+    rules: tuple[OwnerRule, ...] = ()
+    default_name: str = defaults.OWNER_DEFAULT_NAME
+    default_contact: str = defaults.OWNER_DEFAULT_CONTACT
+
+    def owner_for(self, url: str | None) -> tuple[str, str]:
+        if url:
+            for rule in self.rules:
+                if rule.matches(url):
+                    return rule.name, rule.contact
+        return self.default_name, self.default_contact
+
+    @property
+    def names(self) -> list[str]:
+        return [r.name for r in self.rules] + [self.default_name]
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """The whole, validated configuration. Tables are plain dicts of clean values."""
+
+    site: Mapping[str, Any]
+    crawl: Mapping[str, Any]
+    traps: Mapping[str, Any]
+    retry_after: Mapping[str, Any]
+    audit: Mapping[str, Any]
+    severity_overrides: Mapping[str, Severity]
+    check_options: Mapping[str, Mapping[str, Any]]
+    ownership: Ownership
+    source: str = "<defaults>"  # where it came from, for messages
+    db_path: str | None = None
+    allowed_networks: tuple[str, ...] = field(default=())
+
+    @property
+    def start_urls(self) -> tuple[str, ...]:
+        return tuple(self.site["start_urls"])
+
+    @property
+    def allowed_hosts(self) -> tuple[str, ...]:
+        return tuple(self.site["allowed_hosts"])
+
+    @property
+    def name(self) -> str:
+        return self.site["name"] or urlsplit(self.start_urls[0]).netloc
+
+    def to_dict(self) -> dict[str, Any]:
+        """The effective config in TOML shape, JSON-safe: stored with each run so that a
+        later `check RUN` re-runs with exactly the settings the crawl used."""
+        def plain(table: Mapping[str, Any]) -> dict[str, Any]:
+            return {k: list(v) if isinstance(v, tuple) else v for k, v in table.items()}
+
+        owners = [plain(vars(rule)) for rule in self.ownership.rules]
+        owners.append({"name": self.ownership.default_name,
+                       "contact": self.ownership.default_contact, "default": True})
+        return {
+            "site": plain(self.site),
+            "crawl": {**plain(self.crawl), "traps": plain(self.traps),
+                      "retry_after": plain(self.retry_after)},
+            "audit": {**plain(self.audit),
+                      "severity": {k: v.value for k, v in self.severity_overrides.items()}},
+            "checks": {k: dict(v) for k, v in self.check_options.items()},
+            "owners": owners,
+        }
+
+
+def _table(data: Mapping[str, Any], table: str, source: Mapping[str, Any]) -> dict[str, Any]:
+    schema = SCHEMA[table]
+    clean = {key: default for key, (_, default) in schema.items()}
+    for key, value in source.items():
+        if key not in schema:
+            if isinstance(value, dict) and f"{table}.{key}" in SCHEMA:
+                continue  # a sub-table, validated on its own
+            known = ", ".join(sorted(schema))
+            raise ConfigError(f"unknown key [{table}].{key} (known keys: {known})")
+        validator, _ = schema[key]
+        clean[key] = validator(f"[{table}].{key}", value)
+    return clean
+
+
+def _owners(raw: Any) -> Ownership:
+    if raw is None:
+        return Ownership()
+    if not isinstance(raw, list):
+        raise _fail("[[owners]]", "an array of tables ([[owners]])", raw)
+    rules, default = [], None
+    for i, entry in enumerate(raw):
+        where = f"[[owners]] #{i + 1}"
+        if not isinstance(entry, dict):
+            raise _fail(where, "a table", entry)
+        unknown = set(entry) - OWNER_KEYS
+        if unknown:
+            raise ConfigError(f"unknown key {where}.{sorted(unknown)[0]} (known keys: "
+                              + ", ".join(sorted(OWNER_KEYS)) + ")")
+        if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            raise ConfigError(f"{where}.name is required and must be a non-empty string")
+        rule = OwnerRule(
+            name=entry["name"].strip(),
+            contact=_string(f"{where}.contact", entry.get("contact", "")),
+            hosts=_string_list(f"{where}.hosts", entry.get("hosts", [])),
+            url_prefixes=_string_list(f"{where}.url_prefixes", entry.get("url_prefixes", [])),
+            url_regex=_regex_list(f"{where}.url_regex", entry.get("url_regex", [])),
+            default=_bool(f"{where}.default", entry.get("default", False)),
+        )
+        if rule.default:
+            if default is not None:
+                raise ConfigError(f"{where}.default: only one owner may be the default "
+                                  f"(already {default.name!r})")
+            default = rule
+        elif not (rule.hosts or rule.url_prefixes or rule.url_regex):
+            raise ConfigError(f"{where} ({rule.name!r}) needs hosts, url_prefixes or url_regex, "
+                              "or default = true")
+        else:
+            rules.append(rule)
+    if default is None:
+        return Ownership(rules=tuple(rules))
+    return Ownership(rules=tuple(rules), default_name=default.name, default_contact=default.contact)
+
+
+def _severity_overrides(raw: Any) -> dict[str, Severity]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _fail("[audit.severity]", "a table of RULE = severity", raw)
+    out = {}
+    for rule, level in raw.items():
+        try:
+            out[rule] = Severity(level)
+        except ValueError:
+            raise ConfigError(f"[audit.severity].{rule} must be error, warning or notice, "
+                              f"got {level!r}") from None
+    return out
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config path is a directory, not a TOML file: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+
+
+def _non_global_networks_for(hosts: list[str]) -> tuple[str, ...]:
+    """Networks the crawl may fetch although they are not public: those the audited site lives on."""
+    networks: set[str] = set()
+    for host in hosts:
+        if host == "localhost" or host.endswith(".localhost"):
+            addresses = ["127.0.0.1", "::1"]
+        else:
+            try:
+                addresses = [str(ipaddress.ip_address(host.strip("[]")))]
+            except ValueError:
+                try:
+                    addresses = [info[4][0] for info in socket.getaddrinfo(host, None)]
+                except (socket.gaierror, UnicodeError, OSError):
+                    addresses = []
+        for address in addresses:
+            ip = ipaddress.ip_address(address.split("%")[0])
+            if ip.is_loopback:
+                networks.update(("127.0.0.0/8", "::1/128"))
+            elif not ip.is_global:
+                networks.add(str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 64}",
+                                                      strict=False)))
+    return tuple(sorted(networks))
+
+
+ENV_OVERRIDES = (  # (environment variable, table, key, validator)
+    (defaults.ENV_MAX_PAGES, "crawl", "max_pages", int),
+    (defaults.ENV_CONCURRENCY, "crawl", "concurrency_per_host", int),
+    (defaults.ENV_DELAY, "crawl", "delay", float),
+)
+
+
+def load_config(
+    config_file: str | Path | None = None,
+    *,
+    start_url: str | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> AuditConfig:
+    """Build the frozen config from the four layers. `overrides` are CLI values: {table: {key: v}}."""
+    # 1) defaults are the SCHEMA defaults; 2) from the site TOML:
+    raw: dict[str, Any] = read_toml(config_file) if config_file else {}
+    source = str(config_file) if config_file else "<command line>"
+    return build_config(raw, source=source, start_url=start_url, overrides=overrides,
+                        environ=os.environ if environ is None else environ)
+
+
+def build_config(
+    raw: Mapping[str, Any],
+    *,
+    source: str = "<stored run>",
+    start_url: str | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> AuditConfig:
+    """Validate a TOML-shaped mapping and apply layers 3 and 4 (see load_config)."""
+    environ = environ or {}
+    unknown = set(raw) - TOP_LEVEL
+    if unknown:
+        raise ConfigError(f"unknown table [{sorted(unknown)[0]}] in {source} "
+                          f"(known: {', '.join(sorted(TOP_LEVEL))})")
+    for table in ("site", "crawl", "audit"):
+        if table in raw and not isinstance(raw[table], dict):
+            raise _fail(f"[{table}]", "a table", raw[table])
+    crawl_raw = raw.get("crawl", {})
+    audit_raw = dict(raw.get("audit", {}))
+    severity_raw = audit_raw.pop("severity", None)
+    tables = {
+        "site": _table(raw, "site", raw.get("site", {})),
+        "crawl": _table(raw, "crawl", crawl_raw),
+        "crawl.traps": _table(raw, "crawl.traps", crawl_raw.get("traps", {})),
+        "crawl.retry_after": _table(raw, "crawl.retry_after", crawl_raw.get("retry_after", {})),
+        "audit": _table(raw, "audit", audit_raw),
+    }
+    # 3) from the environment:
+    for variable, table, key, kind in ENV_OVERRIDES:
+        if variable in environ:
+            try:
+                value = kind(environ[variable])
+            except ValueError:
+                raise ConfigError(f"environment variable {variable} must be a number, "
+                                  f"got {environ[variable]!r}") from None
+            tables[table][key] = SCHEMA[table][key][0](variable, value)
+    db_path = environ.get(defaults.ENV_DB) or None
+    # 4) from the command line:
+    if start_url is not None:
+        tables["site"]["start_urls"] = (check_http_url("start URL", start_url),)
+    for table, values in (overrides or {}).items():
+        for key, value in values.items():
+            if value is None:
+                continue
+            if table == "db":
+                db_path = value
+                continue
+            tables[table][key] = SCHEMA[table][key][0](f"--{key.replace('_', '-')}", value)
+
+    site = tables["site"]
+    if not site["start_urls"]:
+        raise ConfigError(f"[site].start_urls is required (none given in {source})")
+    if not site["allowed_hosts"]:
+        site["allowed_hosts"] = tuple(dict.fromkeys(urlsplit(u).netloc.lower()
+                                                    for u in site["start_urls"]))
+    checks_raw = raw.get("checks", {})
+    if not isinstance(checks_raw, dict) or not all(isinstance(v, dict) for v in checks_raw.values()):
+        raise _fail("[checks]", "tables of options, one per check ([checks.NAME])", checks_raw)
+    hosts = [urlsplit(u).hostname or "" for u in site["start_urls"]]
+    return AuditConfig(
+        site=site,
+        crawl=tables["crawl"],
+        traps=tables["crawl.traps"],
+        retry_after=tables["crawl.retry_after"],
+        audit=tables["audit"],
+        severity_overrides=_severity_overrides(severity_raw),
+        check_options={name: dict(v) for name, v in checks_raw.items()},
+        ownership=_owners(raw.get("owners")),
+        source=source,
+        db_path=db_path,
+        allowed_networks=_non_global_networks_for(hosts),
+    )
+
+
+def config_from_dict(data: Mapping[str, Any]) -> AuditConfig:
+    """Rebuild a config stored with a run (AuditConfig.to_dict), through the same validation."""
+    return build_config(data, source="<stored run>")

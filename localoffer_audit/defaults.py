@@ -1,0 +1,68 @@
+"""Every default value of localoffer-audit, in one place.
+
+Config layers are: these defaults -> site TOML -> environment -> command line (see config.py).
+No default value may appear anywhere else. When you add one, keep the group alphabetical,
+document it in docs/configuration.md, and add the TOML key to config.SCHEMA.
+"""
+
+from __future__ import annotations
+
+# --- Tool identity ---------------------------------------------------------------------------
+TOOL_NAME = "localoffer-audit"
+CONTACT_URL = "https://github.com/localoffer-audit/localoffer-audit"
+DOCS_BASE_URL = "https://github.com/localoffer-audit/localoffer-audit/blob/main/docs"
+
+# --- Crawl ([crawl] table) -------------------------------------------------------------------
+CRAWL_CONCURRENCY_PER_HOST = 4  # polite for a council web server; tests and the demo raise it
+CRAWL_DELAY_SECONDS = 0.25
+CRAWL_EXCLUDE: tuple[str, ...] = ()  # regexes; a matching URL is status-checked, not crawled
+CRAWL_INCLUDE: tuple[str, ...] = ()  # regexes; when set, only matching internal URLs are crawled
+CRAWL_MAX_DEPTH = 12  # clicks from a start URL
+CRAWL_MAX_PAGES = 5000
+CRAWL_MAX_REDIRECTS = 10
+CRAWL_MAX_RESPONSE_BYTES = 20 * 1024 * 1024  # pages and documents larger than this are abandoned
+CRAWL_OBEY_ROBOTS = True
+CRAWL_OFFSITE_CHECK = True  # check the status of off-site link targets (never crawls them)
+CRAWL_OFFSITE_SKIP_HOSTS: tuple[str, ...] = ()  # hosts whose links are recorded but never requested
+CRAWL_READ_SITEMAPS = True
+CRAWL_STORE_DOCUMENT_BYTES = 5 * 1024 * 1024  # documents up to this size keep their body for checks
+CRAWL_STRIP_PARAMS: tuple[str, ...] = (
+    "utm_*", "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga",
+    "jsessionid", "phpsessid", "sid", "sessionid", "session_id", "aspsessionid*", "cfid", "cftoken",
+)
+CRAWL_TIMEOUT_SECONDS = 20.0
+CRAWL_USER_AGENT = f"{TOOL_NAME}/{{version}} (+{CONTACT_URL}; SEND Local Offer audit)"
+
+# Retry-After handling (Scrapy ignores the header; see middlewares.RetryAfterMiddleware)
+RETRY_AFTER_DEFAULT_WAIT = 5.0
+RETRY_AFTER_MAX_RETRIES = 3
+RETRY_AFTER_MAX_WAIT = 120.0
+
+# Crawler-trap guard (see traps.TrapGuard)
+TRAP_DATE_WINDOW_MONTHS = 12
+TRAP_MAX_PARAM_COMBINATIONS_PER_PATH = 16
+TRAP_MAX_PER_PATTERN = 2000
+TRAP_MAX_QUERY_PARAMS = 4
+
+# --- Checks ([checks] and [audit] tables) --------------------------------------------------
+CHECKS_IGNORE: tuple[str, ...] = ()
+CHECKS_SELECT: tuple[str, ...] = ()  # empty: every rule
+
+# --- Ownership ([[owners]]) ------------------------------------------------------------------
+OWNER_DEFAULT_NAME = "Unassigned"
+OWNER_DEFAULT_CONTACT = ""
+
+# --- Outputs ---------------------------------------------------------------------------------
+DB_FILENAME = "localoffer-audit.sqlite"  # default store, inside --out unless --db is given
+FAIL_ON = "never"  # exit 1 when a finding reaches this severity: error | warning | notice | never
+REPORT_SNIPPET_CHARS = 300
+
+# --- Demo site -------------------------------------------------------------------------------
+DEMO_PAGES = 300
+DEMO_SEED = 2014
+
+# --- Environment variables read by config.load_config --------------------------------------
+ENV_DB = "LOCALOFFER_AUDIT_DB"
+ENV_MAX_PAGES = "LOCALOFFER_AUDIT_MAX_PAGES"
+ENV_CONCURRENCY = "LOCALOFFER_AUDIT_CONCURRENCY"
+ENV_DELAY = "LOCALOFFER_AUDIT_DELAY"

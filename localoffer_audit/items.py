@@ -1,0 +1,32 @@
+"""What the spider yields. The crawl records; it does not judge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import Link, LinkStatus
+
+
+@dataclass
+class PageItem:
+    record: dict[str, Any]  # columns of the pages table (see store.Store.add_page)
+
+
+@dataclass
+class LinksItem:
+    source: str
+    links: list[Link]
+    internal: dict[str, bool] = field(default_factory=dict)  # target -> on an allowed host
+
+
+@dataclass
+class LinkStatusItem:
+    status: LinkStatus
+
+
+@dataclass
+class SitemapEntryItem:
+    url: str
+    lastmod: str | None
+    sitemap: str

@@ -1,0 +1,78 @@
+"""StorePipeline: writes what the spider records into the SQLite store, in batched transactions.
+
+It owns the run's life-cycle: a run row is created when the spider opens, and marked `crawled`
+(or `interrupted`, with the reason) when it closes, after click depths are computed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from scrapy import signals
+
+from . import __version__
+from .items import LinksItem, LinkStatusItem, PageItem, SitemapEntryItem
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.store: Store | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider=None) -> None:
+        spider = spider or self.crawler.spider
+        config = spider.audit_config
+        db_path = self.crawler.settings.get("LOCALOFFER_DB") or config.db_path or "localoffer-audit.sqlite"
+        self.store = Store(Path(db_path))
+        self.store.mark_abandoned_runs()
+        self.run_id = self.store.begin_run(config.name, config.start_urls, config.to_dict(),
+                                           __version__)
+        spider.run_id = self.run_id
+        spider.db_path = str(db_path)
+        log.info("Run %s started, store %s", self.run_id, db_path)
+
+    def process_item(self, item, spider=None):
+        store, run_id = self.store, self.run_id
+        if isinstance(item, PageItem):
+            store.add_page(run_id, item.record)
+        elif isinstance(item, LinksItem):
+            store.add_links(run_id, item.links, item.internal)
+        elif isinstance(item, LinkStatusItem):
+            store.add_link_status(run_id, item.status)
+        elif isinstance(item, SitemapEntryItem):
+            store.add_sitemap_entry(run_id, item.url, item.lastmod, item.sitemap)
+        return item
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.store is None:
+            return
+        stats = dict(self.crawler.stats.get_stats())
+        stats["finish_reason"] = reason
+        stats["capped"] = spider.traps.capped() if getattr(spider, "traps", None) else []
+        self.store.flush()
+        self.store.compute_depths(self.run_id, spider.audit_config.start_urls)
+        status = "crawled" if reason == "finished" else "interrupted"
+        self.store.set_run_status(self.run_id, status, stats=_jsonable(stats))
+        self.store.close()
+        self.store = None
+
+
+def _jsonable(stats: dict) -> dict:
+    out = {}
+    for key, value in stats.items():
+        if isinstance(value, (int, float, str, bool, list, dict)) or value is None:
+            out[key] = value
+        else:
+            out[key] = str(value)
+    return out

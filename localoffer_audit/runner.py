@@ -1,0 +1,113 @@
+"""Stage 3: run the enabled checks over a stored crawl and replace that run's findings.
+
+Offline by design: checks see only what the store holds, so `check RUN` can be re-run at will
+(for example after changing [audit].select or upgrading a check) without fetching anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from .config import AuditConfig
+from .errors import ConfigError
+from .models import INTERNAL_FAMILY, Finding, Rule, Severity, Site
+from .registry import (LoadedCheck, all_rules, discover_checks, enabled_rule_codes, instantiate,
+                       validate_selectors)
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+CHECK_CRASHED = Rule(
+    "INT001", "check-crashed", "A check failed on this page, so the page was not fully checked",
+    Severity.WARNING, INTERNAL_FAMILY, tags=("internal",),
+    fix="Report this to the localoffer-audit maintainers with the page URL; the rest of the "
+        "audit is unaffected.",
+    doc="## What it checks\nNothing: it records that a check raised an error on a page.\n\n"
+        "## Why it matters\nThe page's results for that check are missing, so the audit is "
+        "incomplete there.\n\n## How to fix\nReport it with the URL and the message.")
+FRAMEWORK_RULES = (CHECK_CRASHED,)
+
+
+@dataclass
+class CheckOutcome:
+    run_id: int
+    findings: int
+    pages: int
+    checks: list[str]
+    crashed: int
+
+
+def known_rules(checks: Sequence[LoadedCheck]) -> list[Rule]:
+    return sorted([*all_rules(checks), *FRAMEWORK_RULES], key=lambda r: r.code)
+
+
+def _validate_audit_options(config: AuditConfig, rules: Sequence[Rule]) -> None:
+    validate_selectors(rules, config.audit["select"], "[audit].select")
+    validate_selectors(rules, config.audit["ignore"], "[audit].ignore")
+    for code in config.severity_overrides:
+        if not any(rule.code == code or rule.name == code for rule in rules):
+            raise ConfigError(f"[audit.severity].{code} names no rule (see `localoffer-audit rules`)")
+
+
+def _crash(check_name: str, url: str, exc: BaseException) -> Finding:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    return Finding(rule=CHECK_CRASHED.code, rule_name=CHECK_CRASHED.name, family=INTERNAL_FAMILY,
+                   severity=CHECK_CRASHED.severity, url=url, selector=check_name,
+                   message=f"The {check_name} check failed on this page: "
+                           f"{type(exc).__name__}: {exc}"[:500],
+                   fix=CHECK_CRASHED.fix,
+                   extra={"check": check_name,
+                          "where": f"{where.filename}:{where.lineno}" if where else ""})
+
+
+def run_checks(store: Store, run_id: int, config: AuditConfig,
+               on_page: Callable[[int], None] | None = None,
+               checks: Sequence[LoadedCheck] | None = None) -> CheckOutcome:
+    checks = list(checks) if checks is not None else discover_checks()
+    rules = known_rules(checks)
+    _validate_audit_options(config, rules)
+    enabled = enabled_rule_codes(rules, config.audit["select"], config.audit["ignore"])
+    active = instantiate(checks, enabled, config.check_options)
+    page_checks = [(c, obj) for c, obj in active if c.kind == "page"]
+    site_checks = [(c, obj) for c, obj in active if c.kind == "site"]
+    code_of = {r.code: r.code for r in rules} | {r.name: r.code for r in rules}
+    overrides = {code_of[key]: level for key, level in config.severity_overrides.items()}
+
+    def finish(found: Iterable[Finding]) -> Iterable[Finding]:
+        for finding in found:
+            if finding.rule not in enabled and finding.rule != CHECK_CRASHED.code:
+                continue
+            owner, contact = config.ownership.owner_for(finding.url)
+            yield finding.with_changes(
+                severity=overrides.get(finding.rule, finding.severity),
+                owner=finding.owner or owner, owner_contact=finding.owner_contact or contact)
+
+    collected: list[Finding] = []
+    pages = 0
+    for page in store.iter_pages(run_id):
+        pages += 1
+        for check, obj in page_checks:
+            try:
+                collected.extend(finish(obj.check_page(page)))
+            except Exception as exc:  # one bad page must not stop the audit
+                log.warning("check %s failed on %s: %s", check.name, page.url, exc)
+                collected.extend(finish([_crash(check.name, page.url, exc)]))
+        if on_page:
+            on_page(pages)
+    if site_checks:
+        run = store.run(run_id)
+        site = Site(run_id, tuple(run["start_urls"]), lambda: store.iter_pages(run_id),
+                    store.status_resolver(run_id), lambda: store.iter_links(run_id),
+                    options={"sitemap": store.sitemap_entries(run_id)})
+        for check, obj in site_checks:
+            try:
+                collected.extend(finish(obj.check_site(site)))
+            except Exception as exc:
+                log.warning("site check %s failed: %s", check.name, exc)
+                collected.extend(finish([_crash(check.name, site.start_urls[0], exc)]))
+    count = store.replace_findings(run_id, collected)
+    crashed = sum(1 for f in collected if f.rule == CHECK_CRASHED.code)
+    return CheckOutcome(run_id, count, pages, [c.name for c, _ in active], crashed)

@@ -1,0 +1,1 @@
+"""Spiders live inside the package, as Scrapy's project template does."""

@@ -1,0 +1,428 @@
+"""The one generic Local Offer spider, driven by the site config.
+
+    scrapy crawl localoffer -a config=sites/example-council.toml
+
+Three kinds of request, told apart by meta["kind"]:
+  page    an internal URL: fetched with GET, recorded with its body, links followed
+  check   an off-site (or excluded internal) link target: status only (HEAD, GET when refused),
+          the body is never downloaded (see headers_received)
+  robots / sitemap   discovery of sitemaps
+Redirects are followed by hand, hop by hop, so that every hop is recorded and loops end.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from datetime import date
+from typing import Any, Iterator
+from urllib.parse import urljoin
+
+import scrapy
+from lxml import html as lxml_html
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
+
+from ..config import AuditConfig, load_config
+from ..items import LinksItem, LinkStatusItem, PageItem, SitemapEntryItem
+from ..models import Link, LinkStatus
+from ..store import HEADER_KEYS
+from ..traps import TrapGuard
+from ..urls import canonicalize, is_crawlable_scheme, matches_host, split_fragment
+
+log = logging.getLogger(__name__)
+
+# (tag, attribute, follow as a page?) Resources that are not pages are status-checked only.
+LINK_SOURCES = (
+    ("a", "href", True), ("area", "href", True), ("iframe", "src", True), ("frame", "src", True),
+    ("img", "src", False), ("link", "href", False), ("script", "src", False),
+    ("source", "src", False), ("embed", "src", False), ("object", "data", False),
+    ("video", "src", False), ("audio", "src", False),
+)
+LINK_XPATH = " | ".join(f"//{tag}[@{attr}]" for tag, attr, _ in LINK_SOURCES)
+FOLLOW = {tag: follow for tag, _, follow in LINK_SOURCES}
+ATTR = {tag: attr for tag, attr, _ in LINK_SOURCES}
+SKIPPED_LINK_RELS = {"preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"}
+DOCUMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.openxmlformats",
+                  "application/vnd.ms-", "application/vnd.oasis.opendocument", "application/rtf",
+                  "text/rtf", "text/csv")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]+)", re.I)
+WHITESPACE = re.compile(r"\s+")
+MAX_LINK_TEXT = 200
+
+
+def classify(content_type: str, body: bytes) -> str:
+    content_type = content_type.lower()
+    if content_type.startswith(HTML_TYPES):
+        return "html"
+    if content_type.startswith(DOCUMENT_TYPES):
+        return "document"
+    if not content_type and body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return "other"
+
+
+def error_code(failure) -> str:
+    """A short, stable code for why a request got no response (stored in `error`)."""
+    from twisted.internet import error as neterr
+    from twisted.internet.defer import CancelledError, TimeoutError as DeferTimeout
+
+    value = failure.value
+    message = str(value) or type(value).__name__
+    if failure.check(IgnoreRequest):
+        if "robots.txt" in message:
+            return "robots"
+        if message.startswith("blocked"):
+            return f"blocked: {message}"
+        return f"ignored: {message}"
+    if failure.check(neterr.DNSLookupError):
+        return "dns"
+    if failure.check(neterr.TimeoutError, neterr.TCPTimedOutError, DeferTimeout):
+        return "timeout"
+    if failure.check(neterr.ConnectionRefusedError):
+        return "connection-refused"
+    if failure.check(CancelledError):
+        return "too-large"
+    name = type(value).__name__
+    if "SSL" in name or "TLS" in name or "certificate" in message.lower():
+        return "tls"
+    return f"connection: {name}"
+
+
+class LocalOfferSpider(scrapy.Spider):
+    name = "localoffer"
+
+    def __init__(self, config: str | None = None, audit_config: AuditConfig | None = None,
+                 *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if audit_config is None:
+            if not config:
+                raise ValueError("pass -a config=SITE.toml (or audit_config=...)")
+            audit_config = load_config(config)
+        self.audit_config = audit_config
+        crawl = audit_config.crawl
+        self.allowed_hosts = audit_config.allowed_hosts
+        self.include = [re.compile(p) for p in crawl["include"]]
+        self.exclude = [re.compile(p) for p in crawl["exclude"]]
+        self.strip_params = crawl["strip_params"]
+        self.max_pages = crawl["max_pages"]
+        self.max_depth = crawl["max_depth"]
+        self.max_redirects = crawl["max_redirects"]
+        self.store_document_bytes = crawl["store_document_bytes"]
+        self.offsite_check = crawl["offsite_check"]
+        self.offsite_skip = crawl["offsite_skip_hosts"]
+        traps = audit_config.traps
+        self.traps = TrapGuard(traps["max_per_pattern"], traps["max_param_combinations_per_path"],
+                               traps["max_query_params"], traps["date_window_months"], date.today())
+        self.scheduled_pages: set[str] = set()
+        self.checked_targets: set[str] = set()
+        self.skipped_targets: set[str] = set()
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        from ..crawl import settings_for
+
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Site values go in at "spider" priority; the CLI's own settings use "cmdline" and win.
+        crawler.settings.setdict(settings_for(spider.audit_config), priority="spider")
+        crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
+        return spider
+
+    # --- start -----------------------------------------------------------------------------------
+    async def start(self):
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[scrapy.Request]:
+        for url in self.audit_config.start_urls:
+            request = self.page_request(canonicalize(url, self.strip_params), clicks=0)
+            if request is not None:
+                yield request
+        if self.audit_config.crawl["read_sitemaps"]:
+            origins = dict.fromkeys(re.match(r"^https?://[^/]+", u).group(0)
+                                    for u in self.audit_config.start_urls)
+            for origin in origins:
+                yield scrapy.Request(f"{origin}/robots.txt", callback=self.parse_robots,
+                                     errback=self.discovery_failed, dont_filter=True, priority=10,
+                                     meta={"kind": "robots", "dont_obey_robotstxt": True,
+                                           "handle_httpstatus_all": True, "origin": origin})
+
+    # --- classification --------------------------------------------------------------------------
+    def is_internal(self, url: str) -> bool:
+        return matches_host(url, self.allowed_hosts)
+
+    def crawl_scope_reason(self, url: str) -> str | None:
+        """Why an internal URL is not crawled as a page (None: crawl it)."""
+        if self.include and not any(p.search(url) for p in self.include):
+            return "not-included"
+        if any(p.search(url) for p in self.exclude):
+            return "excluded"
+        return None
+
+    # --- requests --------------------------------------------------------------------------------
+    def page_request(self, url: str, clicks: int) -> scrapy.Request | None:
+        if url in self.scheduled_pages:
+            return None
+        if len(self.scheduled_pages) >= self.max_pages:
+            self.crawler.stats.inc_value("localoffer/skipped/max_pages")
+            return None
+        self.scheduled_pages.add(url)
+        return scrapy.Request(
+            url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
+            priority=-clicks,  # breadth-first, so shallow pages come first
+            meta={"kind": "page", "clicks": clicks, "url": url, "dont_redirect": True,
+                  "handle_httpstatus_all": True})
+
+    def check_request(self, url: str, method: str = "HEAD", hops: tuple[str, ...] = (),
+                      origin: str | None = None) -> scrapy.Request:
+        return scrapy.Request(
+            url, method=method, callback=self.parse_check, errback=self.check_failed,
+            dont_filter=True, priority=-100,
+            meta={"kind": "check", "url": origin or url, "hops": hops, "dont_redirect": True,
+                  "handle_httpstatus_all": True, "started": time.monotonic()})
+
+    def headers_received(self, headers, body_length, request, spider) -> None:
+        if request.meta.get("kind") == "check":
+            raise StopDownload(fail=False)  # status and headers are all a link check needs
+
+    def follow(self, url: str, clicks: int, tag: str) -> Iterator[Any]:
+        """Decide what to do with one discovered http(s) URL."""
+        if self.is_internal(url):
+            if FOLLOW.get(tag, False) and clicks <= self.max_depth:
+                reason = self.crawl_scope_reason(url) or self.traps.admit(url)
+                if reason is None:
+                    request = self.page_request(url, clicks)
+                    if request is not None:
+                        yield request
+                    return
+                if reason not in ("excluded", "not-included"):
+                    yield from self.skip(url, f"skipped: {reason}")
+                    return
+            elif FOLLOW.get(tag, False):
+                yield from self.skip(url, "skipped: max-depth")
+                return
+            if url not in self.scheduled_pages:
+                yield from self.check(url)  # internal resources and excluded pages: status only
+        elif self.offsite_check:
+            if matches_host(url, self.offsite_skip):
+                yield from self.skip(url, "not-checked: offsite_skip_hosts")
+            else:
+                yield from self.check(url)
+
+    def check(self, url: str) -> Iterator[Any]:
+        if url not in self.checked_targets:
+            self.checked_targets.add(url)
+            yield self.check_request(url)
+
+    def skip(self, url: str, why: str) -> Iterator[Any]:
+        if url not in self.skipped_targets:
+            self.skipped_targets.add(url)
+            yield LinkStatusItem(LinkStatus(url, None, error=why))
+
+    # --- pages -----------------------------------------------------------------------------------
+    def parse_page(self, response) -> Iterator[Any]:
+        meta = response.meta
+        url, clicks = meta["url"], meta["clicks"]
+        headers = {k: response.headers.get(k).decode("latin-1") for k in HEADER_KEYS
+                   if response.headers.get(k) is not None}
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        body = response.body
+        kind = classify(content_type, body)
+        record: dict[str, Any] = {
+            "url": url, "final_url": response.url, "status": response.status,
+            "content_type": content_type, "kind": kind, "size": len(body), "headers": headers,
+            "elapsed": meta.get("download_latency"), "depth": clicks,
+        }
+        self.crawler.stats.inc_value("localoffer/pages")
+        if 300 <= response.status < 400 and "location" in headers:
+            target = canonicalize(urljoin(response.url, headers["location"]), self.strip_params)
+            record["redirect_to"] = target
+            yield PageItem(record)
+            yield LinksItem(url, [Link(url, target, "", "http-redirect", "location")],
+                            {target: self.is_internal(target)})
+            if is_crawlable_scheme(target):
+                # A redirect is not a click: the target keeps the same depth.
+                yield from self.follow(target, clicks, "a")
+            return
+        if kind == "html":
+            yield from self.parse_html(response, record, body, clicks)
+        else:
+            if kind == "document" and len(body) <= self.store_document_bytes:
+                record["body"] = body
+            yield PageItem(record)
+
+    def parse_html(self, response, record: dict[str, Any], body: bytes, clicks: int) -> Iterator[Any]:
+        url = record["url"]
+        encoding = getattr(response, "encoding", None) or "utf-8"
+        record.update(body=body, encoding=encoding)
+        try:
+            text = body.decode(encoding, errors="replace")
+            tree = lxml_html.document_fromstring(text) if text.strip() else None
+        except (ValueError, LookupError, Exception):  # lxml's ParserError on junk documents
+            tree = None
+        if tree is None:
+            record["error"] = "unparsable-html"
+            yield PageItem(record)
+            return
+        title = tree.findtext(".//title")
+        record["title"] = WHITESPACE.sub(" ", title).strip() if title is not None else None
+        words = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style) "
+                           "and not(ancestor::noscript)]")
+        record["word_count"] = sum(len(w.split()) for w in words)
+        yield PageItem(record)
+        if record["status"] >= 400:
+            return  # error pages are recorded (soft-404 checks compare against them), not followed
+        base = tree.xpath("string(//base/@href)") or response.url
+        base = urljoin(response.url, base)
+        links: list[Link] = []
+        internal: dict[str, bool] = {}
+        follow: list[tuple[str, str]] = []
+        for element in tree.xpath(LINK_XPATH):
+            tag = element.tag
+            if tag == "link" and SKIPPED_LINK_RELS & set((element.get("rel") or "").lower().split()):
+                continue
+            self._record_link(element.get(ATTR[tag]), tag, ATTR[tag], element, base, url,
+                              links, internal, follow)
+        for element in tree.xpath("//meta[@http-equiv]"):
+            if element.get("http-equiv", "").lower() == "refresh":
+                found = REFRESH_URL.search(element.get("content") or "")
+                if found:
+                    self._record_link(found.group(1), "meta", "content", None, base, url,
+                                      links, internal, follow)
+        if links:
+            yield LinksItem(url, links, internal)
+        for target, tag in follow:
+            yield from self.follow(target, clicks + 1, tag)
+
+    def _record_link(self, raw, tag, attr, element, base, source, links, internal, follow) -> None:
+        """Append one link to `links`; http(s) targets also go to `follow` for a decision."""
+        raw = (raw or "").strip()
+        if not raw:
+            return
+        text = ""
+        if element is not None and tag in ("a", "area"):
+            text = WHITESPACE.sub(" ", element.text_content()).strip()[:MAX_LINK_TEXT]
+            if not text and tag == "area":
+                text = (element.get("alt") or "").strip()[:MAX_LINK_TEXT]
+        absolute = urljoin(base, raw)
+        if not is_crawlable_scheme(absolute):
+            # mailto:, tel:, javascript:, data:, file: ... are recorded, never requested.
+            links.append(Link(source, raw[:2000], text, tag, attr))
+            return
+        target, fragment = split_fragment(absolute)
+        target = canonicalize(target, self.strip_params)
+        links.append(Link(source, target, text, tag, attr, fragment))
+        internal[target] = self.is_internal(target)
+        follow.append((target, tag))
+
+    def page_failed(self, failure) -> Iterator[Any]:
+        request = failure.request
+        url = request.meta.get("url", request.url)
+        code = error_code(failure)
+        self.crawler.stats.inc_value("localoffer/errors")
+        if code == "robots" or code.startswith("blocked"):
+            # Not fetched at all: it is a link target we were not allowed to request.
+            yield LinkStatusItem(LinkStatus(url, None, error=code))
+            return
+        yield PageItem({"url": url, "final_url": url, "status": None, "content_type": "",
+                        "kind": "other", "error": code, "depth": request.meta.get("clicks")})
+
+    # --- link checks -----------------------------------------------------------------------------
+    def parse_check(self, response) -> Iterator[Any]:
+        meta = response.meta
+        origin, hops = meta["url"], meta["hops"]
+        method = response.request.method
+        status = response.status
+        location = response.headers.get("Location")
+        if 300 <= status < 400 and location:
+            target = canonicalize(urljoin(response.url, location.decode("latin-1")),
+                                  self.strip_params)
+            if target in hops or target == origin:
+                yield self.check_status(origin, status, response.url, "redirect-loop",
+                                        hops + (target,), meta, method)
+            elif len(hops) >= self.max_redirects:
+                yield self.check_status(origin, status, response.url, "too-many-redirects",
+                                        hops + (target,), meta, method)
+            elif not is_crawlable_scheme(target):
+                yield self.check_status(origin, status, response.url, "redirect-to-non-http",
+                                        hops + (target,), meta, method)
+            else:
+                yield self.check_request(target, method, hops + (target,), origin)
+            return
+        if method == "HEAD" and status >= 400 and status != 429:
+            # Many servers refuse or mishandle HEAD (405, 501, even 404): confirm with GET.
+            yield self.check_request(response.url, "GET", hops, origin)
+            return
+        error = "retry-after-exhausted" if meta.get("retry_after_exhausted") else None
+        yield self.check_status(origin, status, response.url, error, hops, meta, method)
+
+    def check_status(self, origin, status, final_url, error, hops, meta, method) -> LinkStatusItem:
+        self.crawler.stats.inc_value("localoffer/checks")
+        elapsed = time.monotonic() - meta.get("started", time.monotonic())
+        return LinkStatusItem(LinkStatus(origin, status, final_url, error, tuple(hops),
+                                         round(elapsed, 3), method))
+
+    def check_failed(self, failure) -> Iterator[Any]:
+        request = failure.request
+        meta = request.meta
+        self.crawler.stats.inc_value("localoffer/checks")
+        yield LinkStatusItem(LinkStatus(meta.get("url", request.url), None, request.url,
+                                        error_code(failure), tuple(meta.get("hops", ())),
+                                        None, request.method))
+
+    # --- sitemaps --------------------------------------------------------------------------------
+    def parse_robots(self, response) -> Iterator[Any]:
+        from protego import Protego
+
+        sitemaps: list[str] = []
+        if response.status == 200:
+            try:
+                sitemaps = list(Protego.parse(response.text).sitemaps)
+            except Exception:  # a malformed robots.txt still lets us guess /sitemap.xml
+                sitemaps = []
+        if not sitemaps:
+            sitemaps = [f"{response.meta['origin']}/sitemap.xml"]
+        for sitemap in sitemaps:
+            yield self.sitemap_request(urljoin(response.url, sitemap))
+
+    def sitemap_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_sitemap, errback=self.discovery_failed,
+                              priority=10, meta={"kind": "sitemap", "handle_httpstatus_all": True})
+
+    def parse_sitemap(self, response) -> Iterator[Any]:
+        if response.status != 200:
+            return
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.audit_config.crawl["max_response_bytes"])
+            except Exception:
+                self.crawler.stats.inc_value("localoffer/sitemap/invalid")
+                return
+        try:
+            sitemap = Sitemap(body)
+        except Exception:
+            self.crawler.stats.inc_value("localoffer/sitemap/invalid")
+            return
+        for entry in sitemap:
+            loc = entry.get("loc")
+            if not loc:
+                continue
+            if sitemap.type == "sitemapindex":
+                if self.is_internal(loc):
+                    yield self.sitemap_request(loc)
+                continue
+            url = canonicalize(split_fragment(urljoin(response.url, loc))[0], self.strip_params)
+            self.crawler.stats.inc_value("localoffer/sitemap/urls")
+            yield SitemapEntryItem(url, entry.get("lastmod"), response.url)
+            if self.is_internal(url) and is_crawlable_scheme(url):
+                # Sitemap entries are entry points, like start URLs: they start at 0 clicks.
+                yield from self.follow(url, 0, "a")
+
+    def discovery_failed(self, failure) -> None:
+        self.crawler.stats.inc_value("localoffer/sitemap/unreachable")

@@ -1,0 +1,445 @@
+"""The SQLite store: every run kept, so reports can show trends.
+
+Like coverage.py's sqldata.py: a schema version, a changelog, and migrations applied in order.
+WAL mode and short transactions mean that an audit killed part-way leaves a consistent database
+whose earlier runs are untouched; the interrupted run is marked as such the next time it is opened.
+
+Schema changelog:
+  1: runs, pages, links, link_status, sitemap_entries, findings, meta.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import zlib
+from collections import deque
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from .errors import StoreError
+from .models import Finding, Link, LinkStatus, Page, Severity
+
+SCHEMA_VERSION = 1
+
+SCHEMA_V1 = """
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);  -- keys: created_by, created_at
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    start_urls TEXT NOT NULL,        -- JSON list
+    config TEXT NOT NULL,            -- JSON: AuditConfig.to_dict(), so checks re-run identically
+    tool_version TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,            -- crawling | crawled | checked | interrupted | failed
+    stats TEXT NOT NULL DEFAULT '{}' -- JSON: counts, capped trap patterns, timings
+);
+CREATE TABLE pages (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    url TEXT NOT NULL,               -- canonical URL that was requested
+    final_url TEXT,
+    status INTEGER,                  -- NULL when no response (see error)
+    content_type TEXT,
+    kind TEXT NOT NULL,              -- html | document | other
+    title TEXT,
+    depth INTEGER,                   -- clicks from a start URL (NULL: reached only via sitemap)
+    size INTEGER,
+    word_count INTEGER,
+    fetched_at TEXT,
+    elapsed REAL,
+    headers TEXT,                    -- JSON of selected response headers
+    body BLOB,                       -- zlib-compressed; HTML always, documents up to a size cap
+    encoding TEXT,
+    redirect_to TEXT,                -- Location of a 3xx response
+    error TEXT,                      -- dns | timeout | connection | too-large | tls | ...: message
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE links (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    fragment TEXT,
+    text TEXT,
+    tag TEXT,
+    attr TEXT,
+    internal INTEGER NOT NULL
+);
+CREATE INDEX links_by_target ON links(run_id, target);
+CREATE INDEX links_by_source ON links(run_id, source);
+CREATE TABLE link_status (          -- off-site and not-crawled targets; pages answer for the rest
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    url TEXT NOT NULL,
+    status INTEGER,
+    final_url TEXT,
+    error TEXT,
+    redirects TEXT,                  -- JSON list of hops
+    elapsed REAL,
+    method TEXT,
+    checked_at TEXT,
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE sitemap_entries (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    url TEXT NOT NULL,
+    lastmod TEXT,
+    sitemap TEXT,
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE findings (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    fingerprint TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    rule_name TEXT NOT NULL,
+    family TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    url TEXT NOT NULL,
+    target TEXT,
+    selector TEXT,
+    snippet TEXT,
+    message TEXT NOT NULL,
+    fix TEXT,
+    owner TEXT,
+    owner_contact TEXT,
+    extra TEXT,
+    PRIMARY KEY (run_id, fingerprint)
+);
+"""
+
+# version -> statements that migrate from version-1. Add new entries; never edit old ones.
+MIGRATIONS: dict[int, str] = {}
+
+HEADER_KEYS = ("content-type", "content-length", "last-modified", "etag", "date", "location",
+               "retry-after", "cf-mitigated", "x-generator", "content-language", "x-robots-tag")
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """One SQLite file. Writers buffer rows and commit them in batches, each batch atomic."""
+
+    BATCH_ROWS = 500
+    BATCH_SECONDS = 1.0
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from None
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(f"{self.path} is not a localoffer-audit store: {exc}") from None
+        self._pending: deque[tuple[str, tuple]] = deque()
+        self._last_flush = time.monotonic()
+
+    # --- schema --------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "schema_version" not in tables:
+            if tables:
+                raise StoreError(f"{self.path} is an SQLite file but not a localoffer-audit store")
+            with self.transaction():
+                for statement in SCHEMA_V1.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute("INSERT INTO schema_version VALUES (?)", (1,))
+                self.db.execute("INSERT INTO meta VALUES ('created_at', ?)", (utcnow(),))
+        version = self.db.execute("SELECT version FROM schema_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has schema version {version}, newer than this "
+                             f"localoffer-audit understands ({SCHEMA_VERSION}); upgrade the tool")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for statement in MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute("UPDATE schema_version SET version = ?", (target,))
+
+    def transaction(self):
+        return _Transaction(self.db)
+
+    # --- runs ----------------------------------------------------------------------------------
+    def begin_run(self, site: str, start_urls: Iterable[str], config: Mapping[str, Any],
+                  tool_version: str) -> int:
+        with self.transaction():
+            cur = self.db.execute(
+                "INSERT INTO runs (site, start_urls, config, tool_version, started_at, status) "
+                "VALUES (?, ?, ?, ?, ?, 'crawling')",
+                (site, json.dumps(list(start_urls)), json.dumps(config), tool_version, utcnow()))
+        return int(cur.lastrowid)
+
+    def set_run_status(self, run_id: int, status: str, stats: Mapping[str, Any] | None = None,
+                       finished: bool = True) -> None:
+        self.flush()
+        with self.transaction():
+            if stats is not None:
+                self.db.execute("UPDATE runs SET stats = ? WHERE id = ?",
+                                (json.dumps(stats, default=str), run_id))
+            self.db.execute("UPDATE runs SET status = ?, finished_at = COALESCE(?, finished_at) "
+                            "WHERE id = ?", (status, utcnow() if finished else None, run_id))
+
+    def mark_abandoned_runs(self) -> int:
+        """Runs left 'crawling' by a killed process are marked interrupted (their rows are kept)."""
+        with self.transaction():
+            cur = self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'crawling'")
+        return cur.rowcount
+
+    def runs(self) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT r.id, r.site, r.started_at, r.finished_at, r.status, "
+            "(SELECT COUNT(*) FROM pages p WHERE p.run_id = r.id), "
+            "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id) FROM runs r ORDER BY r.id")
+        keys = ("id", "site", "started_at", "finished_at", "status", "pages", "findings")
+        return [dict(zip(keys, row)) for row in rows]
+
+    def run(self, run_id: int) -> dict[str, Any]:
+        row = self.db.execute("SELECT id, site, start_urls, config, tool_version, started_at, "
+                              "finished_at, status, stats FROM runs WHERE id = ?",
+                              (run_id,)).fetchone()
+        if row is None:
+            known = [r["id"] for r in self.runs()]
+            raise StoreError(f"run {run_id} does not exist in {self.path} "
+                             f"(runs: {', '.join(map(str, known)) or 'none'})")
+        keys = ("id", "site", "start_urls", "config", "tool_version", "started_at",
+                "finished_at", "status", "stats")
+        run = dict(zip(keys, row))
+        for key in ("start_urls", "config", "stats"):
+            run[key] = json.loads(run[key])
+        return run
+
+    def latest_run_id(self) -> int | None:
+        row = self.db.execute("SELECT MAX(id) FROM runs").fetchone()
+        return row[0]
+
+    # --- buffered writes from the crawl ----------------------------------------------------------
+    def _queue(self, sql: str, params: tuple) -> None:
+        self._pending.append((sql, params))
+        if (len(self._pending) >= self.BATCH_ROWS
+                or time.monotonic() - self._last_flush >= self.BATCH_SECONDS):
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            self._last_flush = time.monotonic()
+            return
+        with self.transaction():
+            while self._pending:
+                sql, params = self._pending.popleft()
+                self.db.execute(sql, params)
+        self._last_flush = time.monotonic()
+
+    def add_page(self, run_id: int, record: Mapping[str, Any]) -> None:
+        body = record.get("body") or b""
+        self._queue(
+            "INSERT OR REPLACE INTO pages (run_id, url, final_url, status, content_type, kind, "
+            "title, depth, size, word_count, fetched_at, elapsed, headers, body, encoding, "
+            "redirect_to, error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (run_id, record["url"], record.get("final_url"), record.get("status"),
+             record.get("content_type"), record.get("kind", "other"), record.get("title"),
+             record.get("depth"), record.get("size"), record.get("word_count"),
+             record.get("fetched_at") or utcnow(), record.get("elapsed"),
+             json.dumps(record.get("headers") or {}),
+             zlib.compress(body, 1) if body else None, record.get("encoding"),
+             record.get("redirect_to"), record.get("error")))
+
+    def add_links(self, run_id: int, links: Iterable[Link], internal: Mapping[str, bool]) -> None:
+        for link in links:
+            self._queue("INSERT INTO links (run_id, source, target, fragment, text, tag, attr, "
+                        "internal) VALUES (?,?,?,?,?,?,?,?)",
+                        (run_id, link.source, link.target, link.fragment, link.text, link.tag,
+                         link.attr, int(internal.get(link.target, False))))
+
+    def add_link_status(self, run_id: int, status: LinkStatus) -> None:
+        self._queue("INSERT OR REPLACE INTO link_status (run_id, url, status, final_url, error, "
+                    "redirects, elapsed, method, checked_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (run_id, status.url, status.status, status.final_url, status.error,
+                     json.dumps(list(status.redirects)), status.elapsed, status.method, utcnow()))
+
+    def add_sitemap_entry(self, run_id: int, url: str, lastmod: str | None, sitemap: str) -> None:
+        self._queue("INSERT OR IGNORE INTO sitemap_entries (run_id, url, lastmod, sitemap) "
+                    "VALUES (?,?,?,?)", (run_id, url, lastmod, sitemap))
+
+    # --- derived data ----------------------------------------------------------------------------
+    def compute_depths(self, run_id: int, start_urls: Iterable[str]) -> None:
+        """Click depth = shortest link path from a start URL (redirects count as no click)."""
+        self.flush()
+        edges: dict[str, list[str]] = {}
+        for source, target in self.db.execute(
+                "SELECT source, target FROM links WHERE run_id = ? AND internal = 1", (run_id,)):
+            edges.setdefault(source, []).append(target)
+        redirects = dict(self.db.execute(
+            "SELECT url, redirect_to FROM pages WHERE run_id = ? AND redirect_to IS NOT NULL",
+            (run_id,)))
+        depth: dict[str, int] = {}
+        queue: deque[str] = deque()
+        for url in start_urls:
+            depth.setdefault(url, 0)
+            queue.append(url)
+        while queue:
+            url = queue.popleft()
+            hop = redirects.get(url)
+            if hop and hop not in depth:
+                depth[hop] = depth[url]
+                queue.appendleft(hop)
+            for target in edges.get(url, ()):
+                if target not in depth:
+                    depth[target] = depth[url] + 1
+                    queue.append(target)
+        with self.transaction():
+            self.db.execute("UPDATE pages SET depth = NULL WHERE run_id = ?", (run_id,))
+            self.db.executemany("UPDATE pages SET depth = ? WHERE run_id = ? AND url = ?",
+                                ((d, run_id, u) for u, d in depth.items()))
+
+    # --- reads for checks and reports ------------------------------------------------------------
+    PAGE_COLUMNS = ("url", "final_url", "status", "content_type", "kind", "title", "depth",
+                    "size", "word_count", "fetched_at", "elapsed", "headers", "encoding",
+                    "redirect_to", "error")
+
+    def page_rows(self, run_id: int) -> Iterator[dict[str, Any]]:
+        """Page metadata without bodies (cheap), ordered by URL."""
+        cols = ", ".join(self.PAGE_COLUMNS)
+        for row in self.db.execute(f"SELECT {cols} FROM pages WHERE run_id = ? ORDER BY url",
+                                   (run_id,)):
+            record = dict(zip(self.PAGE_COLUMNS, row))
+            record["headers"] = json.loads(record["headers"] or "{}")
+            yield record
+
+    def iter_pages(self, run_id: int, kinds: tuple[str, ...] = ("html", "document")) -> Iterator[Page]:
+        """Pages with bodies and outgoing links, one at a time (never all in memory)."""
+        placeholders = ",".join("?" * len(kinds))
+        cols = ", ".join(self.PAGE_COLUMNS)
+        cursor = self.db.cursor()
+        cursor.execute(f"SELECT {cols}, body FROM pages WHERE run_id = ? AND kind IN "
+                       f"({placeholders}) ORDER BY url", (run_id, *kinds))
+        for row in cursor:
+            record = dict(zip(self.PAGE_COLUMNS, row[:-1]))
+            body = zlib.decompress(row[-1]) if row[-1] else b""
+            yield Page(url=record["url"], status=record["status"],
+                       content_type=record["content_type"] or "", kind=record["kind"],
+                       final_url=record["final_url"] or record["url"], depth=record["depth"],
+                       title=record["title"], headers=json.loads(record["headers"] or "{}"),
+                       body=body, encoding=record["encoding"] or "utf-8", error=record["error"],
+                       links=tuple(self.links_from(run_id, record["url"])))
+
+    def links_from(self, run_id: int, source: str) -> Iterator[Link]:
+        for row in self.db.execute("SELECT source, target, text, tag, attr, fragment, internal "
+                                   "FROM links WHERE run_id = ? AND source = ?", (run_id, source)):
+            yield Link(*row[:6], internal=bool(row[6]))
+
+    def iter_links(self, run_id: int) -> Iterator[Link]:
+        for row in self.db.execute("SELECT source, target, text, tag, attr, fragment, internal "
+                                   "FROM links WHERE run_id = ? ORDER BY source, target",
+                                   (run_id,)):
+            yield Link(*row[:6], internal=bool(row[6]))
+
+    def status_resolver(self, run_id: int, max_hops: int = 20):
+        """A function url -> LinkStatus, following recorded redirects between crawled pages."""
+        pages = {row[0]: row[1:] for row in self.db.execute(
+            "SELECT url, status, redirect_to, error, elapsed FROM pages WHERE run_id = ?",
+            (run_id,))}
+        checked = {row[0]: row[1:] for row in self.db.execute(
+            "SELECT url, status, final_url, error, redirects, elapsed, method FROM link_status "
+            "WHERE run_id = ?", (run_id,))}
+
+        def resolve(url: str) -> LinkStatus | None:
+            hops: list[str] = []
+            current = url
+            while current in pages:
+                status, redirect_to, error, elapsed = pages[current]
+                if redirect_to and status and 300 <= status < 400:
+                    if redirect_to in hops or len(hops) >= max_hops:
+                        return LinkStatus(url, status, current, "redirect-loop", tuple(hops))
+                    hops.append(redirect_to)
+                    current = redirect_to
+                    continue
+                return LinkStatus(url, status, current, error, tuple(hops), elapsed, "GET")
+            if current in checked:
+                status, final_url, error, redirects, elapsed, method = checked[current]
+                return LinkStatus(url, status, final_url, error,
+                                  tuple(hops) + tuple(json.loads(redirects or "[]")), elapsed, method)
+            return None
+
+        return resolve
+
+    def replace_findings(self, run_id: int, findings: Iterable[Finding]) -> int:
+        """The check stage is re-runnable: a run's findings are replaced as one transaction."""
+        count = 0
+        with self.transaction():
+            self.db.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
+            for f in findings:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO findings (run_id, fingerprint, rule, rule_name, family, "
+                    "severity, url, target, selector, snippet, message, fix, owner, owner_contact, "
+                    "extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (run_id, f.fingerprint, f.rule, f.rule_name, f.family, f.severity.value, f.url,
+                     f.target, f.selector, f.snippet, f.message, f.fix, f.owner, f.owner_contact,
+                     json.dumps(dict(f.extra), default=str)))
+                count += 1
+        return count
+
+    def findings(self, run_id: int) -> list[Finding]:
+        rows = self.db.execute(
+            "SELECT rule, rule_name, family, severity, url, message, fix, target, selector, "
+            "snippet, owner, owner_contact, extra FROM findings WHERE run_id = ? "
+            "ORDER BY url, rule, fingerprint", (run_id,))
+        return [Finding(rule=r[0], rule_name=r[1], family=r[2], severity=Severity(r[3]), url=r[4],
+                        message=r[5], fix=r[6] or "", target=r[7], selector=r[8], snippet=r[9],
+                        owner=r[10] or "", owner_contact=r[11] or "", extra=json.loads(r[12] or "{}"))
+                for r in rows]
+
+    def sitemap_entries(self, run_id: int) -> dict[str, str | None]:
+        return dict(self.db.execute("SELECT url, lastmod FROM sitemap_entries WHERE run_id = ?",
+                                    (run_id,)))
+
+    def integrity_check(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on error (sqlite3 in autocommit mode)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, *rest) -> None:
+        if exc_type is None:
+            self.db.execute("COMMIT")
+        else:
+            self.db.execute("ROLLBACK")
+
+
+def asjson(finding: Finding) -> dict[str, Any]:
+    data = asdict(finding)
+    data["severity"] = finding.severity.value
+    data["extra"] = dict(finding.extra)
+    data["fingerprint"] = finding.fingerprint
+    return data
