@@ -151,22 +151,17 @@ class Store:
         if "schema_version" not in tables:
             if tables:
                 raise StoreError(f"{self.path} is an SQLite file but not a localoffer-audit store")
-            with self.transaction():
-                for statement in SCHEMA_V1.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute("INSERT INTO schema_version VALUES (?)", (1,))
-                self.db.execute("INSERT INTO meta VALUES ('created_at', ?)", (utcnow(),))
+            # One script in one transaction: a half-created store cannot exist.
+            self.db.executescript(f"BEGIN IMMEDIATE; {SCHEMA_V1}; INSERT INTO schema_version "
+                                  f"VALUES (1); INSERT INTO meta VALUES ('created_at', "
+                                  f"'{utcnow()}'); COMMIT;")
         version = self.db.execute("SELECT version FROM schema_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path} has schema version {version}, newer than this "
                              f"localoffer-audit understands ({SCHEMA_VERSION}); upgrade the tool")
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self.transaction():
-                for statement in MIGRATIONS[target].split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute("UPDATE schema_version SET version = ?", (target,))
+            self.db.executescript(f"BEGIN IMMEDIATE; {MIGRATIONS[target]}; "
+                                  f"UPDATE schema_version SET version = {target}; COMMIT;")
 
     def transaction(self):
         return _Transaction(self.db)
