@@ -11,7 +11,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import socket
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,6 +101,16 @@ def _choice(*choices: str) -> Callable[[str, Any], str]:
     return check
 
 
+def _network_list(key: str, value: Any) -> tuple[str, ...]:
+    networks = _string_list(key, value)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(f"{key} has a bad network {network!r} (use CIDR, e.g. 10.0.0.0/8)") from None
+    return networks
+
+
 # ---- the schema: table -> key -> (validator, default). Unknown keys are errors. ----------------
 
 SCHEMA: dict[str, dict[str, tuple[Callable[[str, Any], Any], Any]]] = {
@@ -111,6 +120,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[str, Any], Any], Any]]] = {
         "allowed_hosts": (_string_list, ()),
     },
     "crawl": {
+        "allowed_networks": (_network_list, defaults.CRAWL_ALLOWED_NETWORKS),
         "concurrency_per_host": (_int_at_least(1), defaults.CRAWL_CONCURRENCY_PER_HOST),
         "delay": (_float_at_least(0), defaults.CRAWL_DELAY_SECONDS),
         "exclude": (_regex_list, defaults.CRAWL_EXCLUDE),
@@ -322,21 +332,20 @@ def read_toml(path: str | Path) -> dict[str, Any]:
 
 
 def _non_global_networks_for(hosts: list[str]) -> tuple[str, ...]:
-    """Networks the crawl may fetch although they are not public: those the audited site lives on."""
+    """Networks the crawl may fetch although they are not public: those the audited site lives
+    on. Only IP literals and localhost count (no DNS here: loading a config must not touch the
+    network); an intranet site names its networks in [crawl].allowed_networks."""
     networks: set[str] = set()
     for host in hosts:
         if host == "localhost" or host.endswith(".localhost"):
-            addresses = ["127.0.0.1", "::1"]
+            addresses = ["127.0.0.1"]
         else:
             try:
                 addresses = [str(ipaddress.ip_address(host.strip("[]")))]
             except ValueError:
-                try:
-                    addresses = [info[4][0] for info in socket.getaddrinfo(host, None)]
-                except (socket.gaierror, UnicodeError, OSError):
-                    addresses = []
+                addresses = []
         for address in addresses:
-            ip = ipaddress.ip_address(address.split("%")[0])
+            ip = ipaddress.ip_address(address)
             if ip.is_loopback:
                 networks.update(("127.0.0.0/8", "::1/128"))
             elif not ip.is_global:
@@ -437,7 +446,8 @@ def build_config(
         ownership=_owners(raw.get("owners")),
         source=source,
         db_path=db_path,
-        allowed_networks=_non_global_networks_for(hosts),
+        allowed_networks=tuple(sorted(set(_non_global_networks_for(hosts))
+                                      | set(tables["crawl"]["allowed_networks"]))),
     )
 
 

@@ -13,6 +13,7 @@ CONTACT_URL = "https://github.com/localoffer-audit/localoffer-audit"
 DOCS_BASE_URL = "https://github.com/localoffer-audit/localoffer-audit/blob/main/docs"
 
 # --- Crawl ([crawl] table) -------------------------------------------------------------------
+CRAWL_ALLOWED_NETWORKS: tuple[str, ...] = ()  # private networks an intranet site may be fetched on
 CRAWL_CONCURRENCY_PER_HOST = 4  # polite for a council web server; tests and the demo raise it
 CRAWL_DELAY_SECONDS = 0.25
 CRAWL_EXCLUDE: tuple[str, ...] = ()  # regexes; a matching URL is status-checked, not crawled

@@ -79,7 +79,7 @@ def error_code(failure) -> str:
         if message.startswith("blocked"):
             return f"blocked: {message}"
         return f"ignored: {message}"
-    if failure.check(neterr.DNSLookupError):
+    if failure.check(neterr.DNSLookupError) or type(value).__name__ == "CannotResolveHostError":
         return "dns"
     if failure.check(neterr.TimeoutError, neterr.TCPTimedOutError, DeferTimeout):
         return "timeout"
@@ -239,8 +239,13 @@ class LocalOfferSpider(scrapy.Spider):
             "elapsed": meta.get("download_latency"), "depth": clicks,
         }
         self.crawler.stats.inc_value("localoffer/pages")
+        target = None
         if 300 <= response.status < 400 and "location" in headers:
-            target = canonicalize(urljoin(response.url, headers["location"]), self.strip_params)
+            try:
+                target = canonicalize(urljoin(response.url, headers["location"]), self.strip_params)
+            except ValueError:
+                record["error"] = "bad-redirect-location"
+        if target is not None:
             record["redirect_to"] = target
             yield PageItem(record)
             yield LinksItem(url, [Link(url, target, "", "http-redirect", "location")],
@@ -314,8 +319,12 @@ class LocalOfferSpider(scrapy.Spider):
             # mailto:, tel:, javascript:, data:, file: ... are recorded, never requested.
             links.append(Link(source, raw[:2000], text, tag, attr))
             return
-        target, fragment = split_fragment(absolute)
-        target = canonicalize(target, self.strip_params)
+        try:
+            target, fragment = split_fragment(absolute)
+            target = canonicalize(target, self.strip_params)
+        except ValueError:  # e.g. port 99999: recorded as written, never requested
+            links.append(Link(source, raw[:2000], text, tag, attr))
+            return
         links.append(Link(source, target, text, tag, attr, fragment))
         internal[target] = self.is_internal(target)
         follow.append((target, tag))
@@ -339,9 +348,16 @@ class LocalOfferSpider(scrapy.Spider):
         method = response.request.method
         status = response.status
         location = response.headers.get("Location")
+        target = None
         if 300 <= status < 400 and location:
-            target = canonicalize(urljoin(response.url, location.decode("latin-1")),
-                                  self.strip_params)
+            try:
+                target = canonicalize(urljoin(response.url, location.decode("latin-1")),
+                                      self.strip_params)
+            except ValueError:
+                yield self.check_status(origin, status, response.url, "bad-redirect-location",
+                                        hops, meta, method)
+                return
+        if target is not None:
             if target in hops or target == origin:
                 yield self.check_status(origin, status, response.url, "redirect-loop",
                                         hops + (target,), meta, method)
@@ -417,7 +433,10 @@ class LocalOfferSpider(scrapy.Spider):
                 if self.is_internal(loc):
                     yield self.sitemap_request(loc)
                 continue
-            url = canonicalize(split_fragment(urljoin(response.url, loc))[0], self.strip_params)
+            try:
+                url = canonicalize(split_fragment(urljoin(response.url, loc))[0], self.strip_params)
+            except ValueError:
+                continue
             self.crawler.stats.inc_value("localoffer/sitemap/urls")
             yield SitemapEntryItem(url, entry.get("lastmod"), response.url)
             if self.is_internal(url) and is_crawlable_scheme(url):

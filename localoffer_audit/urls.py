@@ -1,0 +1,186 @@
+"""URL helpers shared by the spider, the checks and the middlewares.
+
+Pure functions, no I/O. Canonical URLs are what the crawl de-duplicates on and
+what reports show, so :func:`canonicalize` is deliberately conservative: it
+never re-orders query parameters (some council CMSs route on parameter order)
+and only removes parameters that are known not to change the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from fnmatch import fnmatchcase
+from urllib.parse import SplitResult, unquote, unquote_plus, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
+
+__all__ = [
+    "DEFAULT_STRIP_PARAMS",
+    "SESSION_PARAMS",
+    "TRACKING_PARAMS",
+    "canonicalize",
+    "host_of",
+    "is_crawlable_scheme",
+    "matches_host",
+    "netloc_of",
+    "split_fragment",
+]
+
+TRACKING_PARAMS: tuple[str, ...] = ("utm_*", "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga")
+SESSION_PARAMS: tuple[str, ...] = (
+    "jsessionid",
+    "phpsessid",
+    "sid",
+    "sessionid",
+    "session_id",
+    "aspsessionid*",
+    "cfid",
+    "cftoken",
+)
+DEFAULT_STRIP_PARAMS: tuple[str, ...] = TRACKING_PARAMS + SESSION_PARAMS
+
+CRAWLABLE_SCHEMES = frozenset({"http", "https"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+_PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_PATH_PARAM = re.compile(r";([^/;=?#]*)(?:=[^/;?#]*)?")
+
+
+def _name_matches(name: str, globs: Sequence[str]) -> bool:
+    """Case-insensitive glob match of a (decoded) parameter name."""
+    lowered = name.lower()
+    return any(fnmatchcase(lowered, glob.lower()) for glob in globs)
+
+
+def _normalise_escape(match: re.Match[str]) -> str:
+    """``%7e`` -> ``~`` and ``%2f`` -> ``%2F``: equivalent spellings of one URL (RFC 3986 6.2.2)."""
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else "%" + match.group(1).upper()
+
+
+def _normalise_percent(text: str) -> str:
+    return _PERCENT_ESCAPE.sub(_normalise_escape, text)
+
+
+def _format_netloc(host: str, port: int | None, scheme: str, userinfo: str = "") -> str:
+    """Rebuild ``[user@]host[:port]``, bracketing IPv6 and dropping the scheme's default port."""
+    shown_host = f"[{host}]" if ":" in host else host
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        shown_host = f"{shown_host}:{port}"
+    return f"{userinfo}@{shown_host}" if userinfo else shown_host
+
+
+def _safe_port(parts: SplitResult) -> int | None:
+    """The explicit port, or None when absent or out of range (junk links must not crash a crawl)."""
+    try:
+        return parts.port
+    except ValueError:
+        return None
+
+
+def _strip_path_params(path: str, globs: Sequence[str]) -> str:
+    """Drop ``;jsessionid=...``-style path parameters whose name matches ``globs``."""
+
+    def keep_or_drop(match: re.Match[str]) -> str:
+        return "" if _name_matches(unquote(match.group(1)), globs) else match.group(0)
+
+    return _PATH_PARAM.sub(keep_or_drop, path)
+
+
+def _strip_query(query: str, globs: Sequence[str]) -> str:
+    """Remove matching parameters and empty pairs, keeping the others verbatim and in order."""
+    kept = [
+        pair
+        for pair in query.split("&")
+        if pair and not _name_matches(unquote_plus(pair.split("=", 1)[0]), globs)
+    ]
+    return "&".join(kept)
+
+
+def canonicalize(url: str, strip_params: Sequence[str] = DEFAULT_STRIP_PARAMS) -> str:
+    """Return the canonical form of ``url`` used for de-duplication and reporting.
+
+    Lower-cases scheme and host, drops default ports and the fragment, removes
+    tracking/session parameters (query and ``;name=`` path parameters) and
+    normalises percent-encoding. Query order is preserved. Idempotent.
+    Raises ``ValueError`` for URLs that cannot be parsed (e.g. port 99999).
+    """
+    parts = urlsplit(safe_url_string(url.strip()))
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc
+    if parts.hostname is not None:
+        userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
+        netloc = _format_netloc(parts.hostname.lower(), _safe_port(parts), scheme, userinfo)
+    path = _normalise_percent(_strip_path_params(parts.path, strip_params))
+    if not path and scheme in CRAWLABLE_SCHEMES:
+        path = "/"
+    query = _normalise_percent(_strip_query(parts.query, strip_params))
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def split_fragment(url: str) -> tuple[str, str | None]:
+    """Split off the fragment; it comes back percent-decoded, or None when absent or empty."""
+    base, sep, fragment = url.partition("#")
+    return base, (unquote(fragment) if sep and fragment else None)
+
+
+def is_crawlable_scheme(url: str) -> bool:
+    """Only http(s) is fetched; ``mailto:``, ``tel:``, ``javascript:``, ``data:``, ``file:`` are not."""
+    return urlsplit(url.strip()).scheme.lower() in CRAWLABLE_SCHEMES
+
+
+def host_of(url: str) -> str:
+    """Lower-case host name without port (and without a trailing dot), or ``""``."""
+    return (urlsplit(url.strip()).hostname or "").rstrip(".")
+
+
+def netloc_of(url: str) -> str:
+    """``host[:port]`` with the scheme's default port dropped (IPv6 hosts bracketed)."""
+    parts = urlsplit(url.strip())
+    return _format_netloc(host_of(url), _safe_port(parts), parts.scheme.lower())
+
+
+def _effective_port(url: str) -> int | None:
+    parts = urlsplit(url.strip())
+    return _safe_port(parts) or DEFAULT_PORTS.get(parts.scheme.lower())
+
+
+def _parse_host_entry(entry: str) -> tuple[str, int | None]:
+    """``host``, ``host:port``, ``[v6]:port``, ``::1`` or ``*.domain[:port]`` -> (host, port)."""
+    entry = entry.strip().lower()
+    if entry.startswith("["):
+        host, _, rest = entry[1:].partition("]")
+        port_text = rest.lstrip(":")
+        return host, int(port_text) if port_text else None
+    if entry.count(":") == 1:
+        host, port_text = entry.split(":")
+        return host, int(port_text)
+    return entry, None
+
+
+def _host_matches(host: str, pattern: str) -> bool:
+    pattern = pattern.rstrip(".")
+    if pattern.startswith("*."):
+        domain = pattern[2:]
+        return host == domain or host.endswith("." + domain)
+    return host == pattern
+
+
+def matches_host(url: str, allowed: Sequence[str]) -> bool:
+    """True if the URL's host (and port, where the entry names one) is in ``allowed``.
+
+    Entries: ``host``, ``host:port`` or ``*.example.gov.uk`` (the bare domain
+    and any subdomain). An entry without a port matches any port; one with a
+    port matches only that port, counting the scheme's default port.
+    """
+    host = host_of(url)
+    if not host:
+        return False
+    port = _effective_port(url)
+    for entry in allowed:
+        pattern, entry_port = _parse_host_entry(entry)
+        if _host_matches(host, pattern) and (entry_port is None or entry_port == port):
+            return True
+    return False
