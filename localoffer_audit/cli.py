@@ -191,7 +191,7 @@ def do_crawl(config: AuditConfig, db: Path, args) -> int:
 
     Store(db).close()  # fail early, with a clear message, if the store is unusable
     outcome = run_crawl(config, db, progress=not args.no_progress,
-                        log_level="INFO" if args.verbose else "ERROR")
+                        log_level="INFO" if args.verbose else "CRITICAL")
     if outcome["reason"] == "shutdown":
         raise KeyboardInterrupt
     with Store(db) as store:
@@ -363,8 +363,14 @@ COMMANDS = {"audit": cmd_audit, "crawl": cmd_crawl, "check": cmd_check, "report"
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    verbose = getattr(args, "verbose", False)
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=handler.level, handlers=[handler])
+    if not verbose:  # what went wrong on the site is recorded in the store, not logged at people
+        for noisy in ("scrapy", "twisted", "protego", "py.warnings"):
+            logging.getLogger(noisy).setLevel(logging.CRITICAL)
     try:
         return COMMANDS[args.command](args)
     except AuditError as exc:

@@ -44,9 +44,11 @@ def run_crawl(config: AuditConfig, db_path: str | Path, *, progress: bool = True
 
     settings = Settings()
     settings.setmodule(scrapy_settings, priority="project")
+    # The command's own logging handler shows the log; Scrapy must not add a second one.
     settings.setdict({"LOCALOFFER_DB": str(db_path), "LOCALOFFER_PROGRESS": progress,
-                      "LOG_LEVEL": log_level}, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+                      "LOG_LEVEL": log_level, "LOG_INSTALL_ROOT_HANDLER": False},
+                     priority="cmdline")
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(LocalOfferSpider)
     outcome: dict[str, Any] = {}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .models import Link, LinkStatus
@@ -17,7 +17,6 @@ class PageItem:
 class LinksItem:
     source: str
     links: list[Link]
-    internal: dict[str, bool] = field(default_factory=dict)  # target -> on an allowed host
 
 
 @dataclass

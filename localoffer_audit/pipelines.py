@@ -35,7 +35,6 @@ class StorePipeline:
         config = spider.audit_config
         db_path = self.crawler.settings.get("LOCALOFFER_DB") or config.db_path or "localoffer-audit.sqlite"
         self.store = Store(Path(db_path))
-        self.store.mark_abandoned_runs()
         self.run_id = self.store.begin_run(config.name, config.start_urls, config.to_dict(),
                                            __version__)
         spider.run_id = self.run_id
@@ -47,7 +46,7 @@ class StorePipeline:
         if isinstance(item, PageItem):
             store.add_page(run_id, item.record)
         elif isinstance(item, LinksItem):
-            store.add_links(run_id, item.links, item.internal)
+            store.add_links(run_id, item.links)
         elif isinstance(item, LinkStatusItem):
             store.add_link_status(run_id, item.status)
         elif isinstance(item, SitemapEntryItem):

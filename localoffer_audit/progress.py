@@ -75,7 +75,7 @@ class ProgressExtension:
                                  completed=c["pages"], total=c["pages"] + c["queued"])
         elif time.monotonic() - self.last_plain >= self.PLAIN_INTERVAL:
             self.last_plain = time.monotonic()
-            self.console.print(f"crawl: {self.describe()}", highlight=False)
+            self.console.print(f"crawl: {self.describe()}", highlight=False, soft_wrap=True)
 
     def spider_closed(self, spider, reason) -> None:
         if self.loop is not None and self.loop.running:
@@ -84,4 +84,5 @@ class ProgressExtension:
             self.update()
             self.progress.stop()
         else:
-            self.console.print(f"crawl finished ({reason}): {self.describe()}", highlight=False)
+            self.console.print(f"crawl finished ({reason}): {self.describe()}", highlight=False,
+                               soft_wrap=True)

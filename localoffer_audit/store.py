@@ -11,6 +11,8 @@ Schema changelog:
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import time
 import zlib
@@ -37,6 +39,8 @@ CREATE TABLE runs (
     started_at TEXT NOT NULL,
     finished_at TEXT,
     status TEXT NOT NULL,            -- crawling | crawled | checked | interrupted | failed
+    pid INTEGER,                     -- process crawling it: a dead one means it was killed
+    host TEXT,
     stats TEXT NOT NULL DEFAULT '{}' -- JSON: counts, capped trap patterns, timings
 );
 CREATE TABLE pages (
@@ -117,6 +121,18 @@ HEADER_KEYS = ("content-type", "content-length", "last-modified", "etag", "date"
                "retry-after", "cf-mitigated", "x-generator", "content-language", "x-robots-tag")
 
 
+def _process_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
 def utcnow() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -139,6 +155,7 @@ class Store:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            self.mark_abandoned_runs()
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise StoreError(f"{self.path} is not a localoffer-audit store: {exc}") from None
@@ -171,9 +188,10 @@ class Store:
                   tool_version: str) -> int:
         with self.transaction():
             cur = self.db.execute(
-                "INSERT INTO runs (site, start_urls, config, tool_version, started_at, status) "
-                "VALUES (?, ?, ?, ?, ?, 'crawling')",
-                (site, json.dumps(list(start_urls)), json.dumps(config), tool_version, utcnow()))
+                "INSERT INTO runs (site, start_urls, config, tool_version, started_at, status, pid, "
+                "host) VALUES (?, ?, ?, ?, ?, 'crawling', ?, ?)",
+                (site, json.dumps(list(start_urls)), json.dumps(config), tool_version, utcnow(),
+                 os.getpid(), socket.gethostname()))
         return int(cur.lastrowid)
 
     def set_run_status(self, run_id: int, status: str, stats: Mapping[str, Any] | None = None,
@@ -187,10 +205,17 @@ class Store:
                             "WHERE id = ?", (status, utcnow() if finished else None, run_id))
 
     def mark_abandoned_runs(self) -> int:
-        """Runs left 'crawling' by a killed process are marked interrupted (their rows are kept)."""
-        with self.transaction():
-            cur = self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'crawling'")
-        return cur.rowcount
+        """Runs left 'crawling' by a process that no longer exists (killed) are marked
+        interrupted; their rows are kept. A crawl still running elsewhere is left alone."""
+        here = socket.gethostname()
+        dead = [run_id for run_id, pid, host in self.db.execute(
+                    "SELECT id, pid, host FROM runs WHERE status = 'crawling'")
+                if host == here and not _process_alive(pid)]
+        if dead:
+            with self.transaction():
+                self.db.executemany("UPDATE runs SET status = 'interrupted' WHERE id = ?",
+                                    [(run_id,) for run_id in dead])
+        return len(dead)
 
     def runs(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
@@ -250,12 +275,12 @@ class Store:
              zlib.compress(body, 1) if body else None, record.get("encoding"),
              record.get("redirect_to"), record.get("error")))
 
-    def add_links(self, run_id: int, links: Iterable[Link], internal: Mapping[str, bool]) -> None:
+    def add_links(self, run_id: int, links: Iterable[Link]) -> None:
         for link in links:
             self._queue("INSERT INTO links (run_id, source, target, fragment, text, tag, attr, "
                         "internal) VALUES (?,?,?,?,?,?,?,?)",
                         (run_id, link.source, link.target, link.fragment, link.text, link.tag,
-                         link.attr, int(internal.get(link.target, False))))
+                         link.attr, int(link.internal)))
 
     def add_link_status(self, run_id: int, status: LinkStatus) -> None:
         self._queue("INSERT OR REPLACE INTO link_status (run_id, url, status, final_url, error, "

@@ -16,3 +16,63 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 300, cwd=None)
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout,
                           env=full_env, cwd=cwd)
+
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class ChainSite:
+    """A loopback site of `pages` pages, /p/0 ... /p/N-1, a binary tree (page n links to 2n+1,
+    2n+2) plus a link to the next page, so every page is a few clicks from /p/0.
+    Each response can be slowed by `delay` seconds so a test can interrupt a crawl part-way."""
+
+    def __init__(self, pages: int = 200, delay: float = 0.0) -> None:
+        self.pages, self.delay = pages, delay
+        self.requests: list[str] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_GET(self):
+                site.requests.append(self.path)
+                if site.delay:
+                    time.sleep(site.delay)
+                if self.path == "/robots.txt":
+                    return self._send(200, "text/plain", b"User-agent: *\nDisallow:\n")
+                if self.path.startswith("/p/") and self.path[3:].isdigit() \
+                        and int(self.path[3:]) < site.pages:
+                    n = int(self.path[3:])
+                    links = "".join(f'<a href="/p/{m}">Page {m}</a> '
+                                    for m in (2 * n + 1, 2 * n + 2, n + 1) if m < site.pages)
+                    body = (f"<!doctype html><html lang='en'><head><title>Page {n}</title></head>"
+                            f"<body><h1>Page {n}</h1><p>{links}</p></body></html>").encode()
+                    return self._send(200, "text/html; charset=utf-8", body)
+                self._send(404, "text/html", b"<html><head><title>Not found</title></head>"
+                                             b"<body><h1>Not found</h1></body></html>")
+
+            do_HEAD = do_GET
+
+            def _send(self, status, ctype, body):
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/p/0"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "ChainSite":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -66,31 +66,33 @@ def classify(content_type: str, body: bytes) -> str:
     return "other"
 
 
+ERROR_CODES = (  # (exception class name, stored code); Scrapy >= 2.13 wraps Twisted's errors
+    ("CannotResolveHostError", "dns"), ("DNSLookupError", "dns"),
+    ("DownloadTimeoutError", "timeout"), ("TimeoutError", "timeout"), ("TCPTimedOutError", "timeout"),
+    ("DownloadConnectionRefusedError", "connection-refused"),
+    ("ConnectionRefusedError", "connection-refused"),
+    ("DownloadCancelledError", "too-large"), ("CancelledError", "too-large"),
+    ("ResponseDataLossError", "data-loss"), ("UnsupportedURLSchemeError", "unsupported-scheme"),
+)
+
+
 def error_code(failure) -> str:
     """A short, stable code for why a request got no response (stored in `error`)."""
-    from twisted.internet import error as neterr
-    from twisted.internet.defer import CancelledError, TimeoutError as DeferTimeout
-
     value = failure.value
     message = str(value) or type(value).__name__
     if failure.check(IgnoreRequest):
         if "robots.txt" in message:
             return "robots"
         if message.startswith("blocked"):
-            return f"blocked: {message}"
+            return message
         return f"ignored: {message}"
-    if failure.check(neterr.DNSLookupError) or type(value).__name__ == "CannotResolveHostError":
-        return "dns"
-    if failure.check(neterr.TimeoutError, neterr.TCPTimedOutError, DeferTimeout):
-        return "timeout"
-    if failure.check(neterr.ConnectionRefusedError):
-        return "connection-refused"
-    if failure.check(CancelledError):
-        return "too-large"
-    name = type(value).__name__
-    if "SSL" in name or "TLS" in name or "certificate" in message.lower():
+    names = {cls.__name__ for cls in type(value).__mro__}
+    for name, code in ERROR_CODES:
+        if name in names:
+            return code
+    if any(word in message for word in ("SSL", "TLS", "certificate")):
         return "tls"
-    return f"connection: {name}"
+    return f"connection: {type(value).__name__}: {message}"[:300]
 
 
 class LocalOfferSpider(scrapy.Spider):
@@ -184,7 +186,8 @@ class LocalOfferSpider(scrapy.Spider):
             url, method=method, callback=self.parse_check, errback=self.check_failed,
             dont_filter=True, priority=-100,
             meta={"kind": "check", "url": origin or url, "hops": hops, "dont_redirect": True,
-                  "handle_httpstatus_all": True, "started": time.monotonic()})
+                  "handle_httpstatus_all": True, "started": time.monotonic(),
+                  "max_retry_times": 1})  # a dead partner site should not cost minutes
 
     def headers_received(self, headers, body_length, request, spider) -> None:
         if request.meta.get("kind") == "check":
@@ -248,8 +251,8 @@ class LocalOfferSpider(scrapy.Spider):
         if target is not None:
             record["redirect_to"] = target
             yield PageItem(record)
-            yield LinksItem(url, [Link(url, target, "", "http-redirect", "location")],
-                            {target: self.is_internal(target)})
+            yield LinksItem(url, [Link(url, target, "", "http-redirect", "location",
+                                       internal=self.is_internal(target))])
             if is_crawlable_scheme(target):
                 # A redirect is not a click: the target keeps the same depth.
                 yield from self.follow(target, clicks, "a")
@@ -285,26 +288,25 @@ class LocalOfferSpider(scrapy.Spider):
         base = tree.xpath("string(//base/@href)") or response.url
         base = urljoin(response.url, base)
         links: list[Link] = []
-        internal: dict[str, bool] = {}
         follow: list[tuple[str, str]] = []
         for element in tree.xpath(LINK_XPATH):
             tag = element.tag
             if tag == "link" and SKIPPED_LINK_RELS & set((element.get("rel") or "").lower().split()):
                 continue
             self._record_link(element.get(ATTR[tag]), tag, ATTR[tag], element, base, url,
-                              links, internal, follow)
+                              links, follow)
         for element in tree.xpath("//meta[@http-equiv]"):
             if element.get("http-equiv", "").lower() == "refresh":
                 found = REFRESH_URL.search(element.get("content") or "")
                 if found:
                     self._record_link(found.group(1), "meta", "content", None, base, url,
-                                      links, internal, follow)
+                                      links, follow)
         if links:
-            yield LinksItem(url, links, internal)
+            yield LinksItem(url, links)
         for target, tag in follow:
             yield from self.follow(target, clicks + 1, tag)
 
-    def _record_link(self, raw, tag, attr, element, base, source, links, internal, follow) -> None:
+    def _record_link(self, raw, tag, attr, element, base, source, links, follow) -> None:
         """Append one link to `links`; http(s) targets also go to `follow` for a decision."""
         raw = (raw or "").strip()
         if not raw:
@@ -325,8 +327,7 @@ class LocalOfferSpider(scrapy.Spider):
         except ValueError:  # e.g. port 99999: recorded as written, never requested
             links.append(Link(source, raw[:2000], text, tag, attr))
             return
-        links.append(Link(source, target, text, tag, attr, fragment))
-        internal[target] = self.is_internal(target)
+        links.append(Link(source, target, text, tag, attr, fragment, self.is_internal(target)))
         follow.append((target, tag))
 
     def page_failed(self, failure) -> Iterator[Any]:
