@@ -20,6 +20,7 @@ from .errors import AuditError, ConfigError
 from .models import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+QUIET_LOGGERS = ("scrapy", "twisted", "protego", "py.warnings", "asyncio")
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -367,10 +368,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = logging.StreamHandler()
     handler.setLevel(logging.INFO if verbose else logging.WARNING)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=handler.level, handlers=[handler])
     if not verbose:  # what went wrong on the site is recorded in the store, not logged at people
-        for noisy in ("scrapy", "twisted", "protego", "py.warnings"):
-            logging.getLogger(noisy).setLevel(logging.CRITICAL)
+        handler.addFilter(lambda record: not record.name.startswith(QUIET_LOGGERS)
+                          or record.levelno >= logging.CRITICAL)
+    logging.basicConfig(level=handler.level, handlers=[handler], force=True)
     try:
         return COMMANDS[args.command](args)
     except AuditError as exc:

@@ -140,6 +140,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[str, Any], Any], Any]]] = {
     },
     "crawl.traps": {
         "date_window_months": (_int_at_least(1), defaults.TRAP_DATE_WINDOW_MONTHS),
+        "max_facet_pages_per_path": (_int_at_least(1), defaults.TRAP_MAX_FACET_PAGES_PER_PATH),
         "max_param_combinations_per_path": (_int_at_least(1), defaults.TRAP_MAX_PARAM_COMBINATIONS_PER_PATH),
         "max_per_pattern": (_int_at_least(1), defaults.TRAP_MAX_PER_PATTERN),
         "max_query_params": (_int_at_least(0), defaults.TRAP_MAX_QUERY_PARAMS),

@@ -27,7 +27,7 @@ def run_demo(args) -> int:
     site_root = out / "demo-site"
     console.print(f"Generating the Exampleshire demo Local Offer ({args.pages} pages) in {site_root}",
                   highlight=False)
-    key = generate_site(site_root, pages=args.pages)
+    generate_site(site_root, pages=args.pages)
     with DemoServer(site_root / "site", port=args.port if args.serve_only else 0) as server:
         console.print(f"Serving it at {server.url} (loopback only)", highlight=False)
         if args.serve_only:
@@ -36,8 +36,7 @@ def run_demo(args) -> int:
                     time.sleep(3600)
             except KeyboardInterrupt:
                 return cli.EXIT_OK
-        config = load_config(demo_config_path(), start_url=server.url, overrides={
-            "crawl": {"offsite_skip_hosts": list(key.get("offline_hosts", []))}})
+        config = load_config(demo_config_path(), start_url=server.url)
         db = out / "localoffer-audit.sqlite"
         args.verbose = getattr(args, "verbose", False)
         run_id = cli.do_crawl(config, db, args)

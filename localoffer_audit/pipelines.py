@@ -58,7 +58,7 @@ class StorePipeline:
             return
         stats = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
-        stats["capped"] = spider.traps.capped() if getattr(spider, "traps", None) else []
+        stats["capped"] = spider.capped() if hasattr(spider, "capped") else []
         self.store.flush()
         self.store.compute_depths(self.run_id, spider.audit_config.start_urls)
         status = "crawled" if reason == "finished" else "interrupted"

@@ -106,9 +106,20 @@ def _year_distance(today: date, year: int) -> int:
     return _months_between(today, year, 1 if year > today.year else 12)
 
 
+# What may follow a date at the end of a calendar URL: more date parts, or a view name.
+_CALENDAR_TAIL = re.compile(r"[/\d.-]*(?:(?:day|week|month|year|list|grid|agenda|calendar)"
+                            r"(?:\.html?)?)?/?", re.I)
+
+
 def _dates_in(parsed: _ParsedUrl) -> list[tuple[int, int]]:
-    """Every (year, month) the URL names, in the path or in query values."""
-    found = [(int(m[1]), int(m[2])) for m in _DATE_IN_TEXT.finditer(parsed.path)]
+    """Every (year, month) the URL names in query values, or at the END of its path.
+
+    A date followed by a name (``/sites/default/files/2025-07/leaflet.pdf``,
+    ``/news/2019/05/post-title/``, ``/events/2024/01/15/coffee-morning``) is an upload
+    folder, an article or one event: finite content, not a calendar page.
+    """
+    found = [(int(m[1]), int(m[2])) for m in _DATE_IN_TEXT.finditer(parsed.path)
+             if _CALENDAR_TAIL.fullmatch(parsed.path[m.end():])]
     for name, value in parsed.pairs:
         found += [(int(m[1]), int(m[2])) for m in _DATE_IN_TEXT.finditer(value)]
         compact = _COMPACT_DATE.fullmatch(value)
@@ -158,7 +169,9 @@ class TrapGuard:
         max_query_params: int = 4,
         date_window_months: int = 12,
         today: date | None = None,
+        max_facet_pages_per_path: int = 64,
     ) -> None:
+        self.max_facet_pages_per_path = max_facet_pages_per_path
         self.max_per_pattern = max_per_pattern
         self.max_param_combinations_per_path = max_param_combinations_per_path
         self.max_query_params = max_query_params
@@ -232,6 +245,11 @@ class TrapGuard:
             return PATTERN_CAP, parsed.pattern
         state = self._paths.get(parsed.path_key)
         if parsed.pairs and state and state.value_combinations >= self.max_per_pattern:
+            return PARAM_COMBINATIONS, parsed.facet_group
+        # Several parameter-name sets on one path means facets: their value combinations
+        # multiply, so the path as a whole gets a budget (pagination keeps one name set).
+        if (parsed.pairs and state and len(state.name_sets | {parsed.names}) > 1
+                and state.value_combinations >= self.max_facet_pages_per_path):
             return PARAM_COMBINATIONS, parsed.facet_group
         return None, ""
 

@@ -147,7 +147,8 @@ def test_readmitting_an_admitted_url_is_not_counted() -> None:
     [
         (f"{SITE}/events/2026/11/", None),
         (f"{SITE}/events/2028/11/", DATE_OUT_OF_WINDOW),
-        (f"{SITE}/events/2024/01/15/coffee-morning", DATE_OUT_OF_WINDOW),
+        # one event's own page is finite content (staleness checks want old events), not a trap
+        (f"{SITE}/events/2024/01/15/coffee-morning", None),
         (f"{SITE}/events?start=2026-04-01T10:00", None),
         (f"{SITE}/events?month=3&year=2030", DATE_OUT_OF_WINDOW),
         (f"{SITE}/events?month=13&year=2026", None),  # not a date
@@ -189,3 +190,29 @@ def test_is_deterministic() -> None:
         trap = guard(max_per_pattern=200)
         runs.append(([trap.admit(url) for url in urls], trap.capped()))
     assert runs[0] == runs[1]
+
+
+def test_upload_folders_and_dated_articles_are_not_calendars():
+    guard = TrapGuard(today=date(2026, 11, 22))
+    for url in ("http://x/sites/default/files/2019-07/leaflet.pdf",
+                "http://x/wp-content/uploads/2016/04/parent-guide-2016.pdf",
+                "http://x/news/2018/05/new-short-breaks-offer/"):
+        assert guard.admit(url) is None, url
+    assert guard.admit("http://x/events/2019/05/") == "date-out-of-window"
+    assert guard.admit("http://x/calendar/2019-05") == "date-out-of-window"
+
+
+def test_facet_values_are_capped_per_path_but_pagination_is_not():
+    guard = TrapGuard(today=date(2026, 11, 22), max_facet_pages_per_path=20)
+    facets = {"age": "0-5 5-11 11-16 16-25".split(), "need": "autism sensory physical".split(),
+              "cost": "free paid".split()}
+    admitted = 0
+    for age in facets["age"]:
+        for need in facets["need"]:
+            admitted += guard.admit(f"http://x/search?age={age}&need={need}") is None
+            for cost in facets["cost"]:
+                admitted += guard.admit(f"http://x/search?age={age}&need={need}&cost={cost}") is None
+    assert admitted <= 21
+    assert any(row["reason"] == "param-combinations" for row in guard.capped())
+    pages = [guard.admit(f"http://x/results?qt=swimming&page={n}") for n in range(300)]
+    assert pages.count(None) == 300

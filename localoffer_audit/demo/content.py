@@ -27,8 +27,29 @@ KB5_BASE = "/kb5/exampleshire/directory"
 SEND_EMAIL = "sendlocaloffer@exampleshire.gov.uk"
 SEND_PHONE = "01632 960 410"  # Ofcom drama range, never a real line
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July",
-          "August", "September", "October", "November", "December"]
+EXTERNAL = "http://__EXTERNAL__"  # the server swaps in the external mock host's address
+
+# Ages in days for visible dates. Margins keep every date clear of the 3/12/24-month
+# boundaries, even after kb5 dates are nudged to an unambiguous day (>= 13).
+AGE_FRESH = (3, 75)
+AGE_NEUTRAL = (100, 330)
+AGE_12_24 = (400, 700)
+AGE_OVER_24 = (760, 1800)
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def long_date(d: _dt.date) -> str:
@@ -54,50 +75,184 @@ def slugify(text: str, sep: str = "-") -> str:
     return "".join(out).strip(sep)
 
 
-TOWNS = ["Ashbury", "Brookfield", "Castlemere", "Dunford", "Eastwick", "Fairleigh",
-         "Greyhaven", "Hollybrook", "Kingsmoor", "Longridge", "Millbrook", "Northcote",
-         "Oakhurst", "Pennington", "Redwater", "Southam Vale", "Thornbury Cross", "Westmere"]
-
-STREETS = ["High Street", "Station Road", "Church Lane", "Mill Road", "Park Avenue",
-           "Victoria Road", "School Lane", "Queens Road", "The Green", "Market Place"]
-
-FIRST_NAMES = ["Amira", "Ben", "Chloe", "Daniel", "Esther", "Farid", "Grace", "Harvey",
-               "Imogen", "Jamal", "Kirsty", "Liam", "Megan", "Nadia", "Owen", "Priya",
-               "Rhys", "Sophie", "Tomasz", "Yasmin"]
-SURNAMES = ["Ahmed", "Barker", "Clarke", "Davies", "Evans", "Fletcher", "Green", "Hughes",
-            "Iqbal", "Jones", "Khan", "Lewis", "Morgan", "Nowak", "Patel", "Roberts",
-            "Singh", "Taylor", "Walsh", "Young"]
-
-ORGS = ["Little Stars", "Rainbow", "Sunflower", "Bright Futures", "Open Doors",
-        "Hand in Hand", "Stepping Stones", "Together", "Kingfisher", "Oak Tree",
-        "Lighthouse", "Harbour", "Compass", "Meadow", "Riverside", "Willow",
-        "Acorn", "Beacon", "Cedar", "Horizon", "Lantern", "Maple", "Orchard",
-        "Pathways", "Quayside", "Rowan", "Skylark", "Treetops", "Unity", "Wren"]
-
-SERVICE_TYPES = [
-    "Autism Support Group", "Inclusive Swimming Sessions", "Speech and Language Drop-in",
-    "Sensory Play Sessions", "Holiday Play Scheme", "Youth Club for Disabled Young People",
-    "Parent Support Group", "Portage Home Visiting", "Inclusive Football Club",
-    "Music Therapy Sessions", "Stay and Play for Children with SEND", "Dads' Group",
-    "Sibling Support Group", "Inclusive Dance Class", "Wheelchair Sports Club",
-    "ADHD Parent Workshop", "Sleep Support Service", "Toilet Training Clinic",
-    "Signing Choir", "Saturday Club", "Early Help Family Support", "Riding for the Disabled",
-    "Inclusive Gymnastics", "Sensory Room Sessions", "Teen Social Group",
-    "Nurture Group", "Wellbeing Walks", "Bereavement Support for Children",
-    "Forest School Sessions", "Cooking Skills Club", "Drama Club for Young People with SEND",
-    "Homework Club", "Hydrotherapy Sessions", "Befriending Service", "Family Learning Course",
-    "Mental Health Support Team", "Youth Counselling Service", "Inclusive Trampoline Sessions",
-    "Down Syndrome Support Group", "Visual Impairment Family Group",
+TOWNS = [
+    "Ashbury",
+    "Brookfield",
+    "Castlemere",
+    "Dunford",
+    "Eastwick",
+    "Fairleigh",
+    "Greyhaven",
+    "Hollybrook",
+    "Kingsmoor",
+    "Longridge",
+    "Millbrook",
+    "Northcote",
+    "Oakhurst",
+    "Pennington",
+    "Redwater",
+    "Southam Vale",
+    "Thornbury Cross",
+    "Westmere",
 ]
 
-SEND_NEEDS = ["Autism", "ADHD", "Speech, language and communication needs",
-              "Hearing impairment", "Visual impairment", "Physical disability",
-              "Learning disability", "Social, emotional and mental health",
-              "Multi-sensory impairment", "Specific learning difficulty"]
+STREETS = [
+    "High Street",
+    "Station Road",
+    "Church Lane",
+    "Mill Road",
+    "Park Avenue",
+    "Victoria Road",
+    "School Lane",
+    "Queens Road",
+    "The Green",
+    "Market Place",
+]
 
-ACCESS_TERMS = ["Wheelchair accessible entrance", "Hearing loop", "Accessible toilet",
-                "Changing Places toilet", "Quiet room available", "Disabled parking",
-                "Step-free access", "Sensory-friendly lighting"]
+FIRST_NAMES = [
+    "Amira",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Esther",
+    "Farid",
+    "Grace",
+    "Harvey",
+    "Imogen",
+    "Jamal",
+    "Kirsty",
+    "Liam",
+    "Megan",
+    "Nadia",
+    "Owen",
+    "Priya",
+    "Rhys",
+    "Sophie",
+    "Tomasz",
+    "Yasmin",
+]
+SURNAMES = [
+    "Ahmed",
+    "Barker",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nowak",
+    "Patel",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Walsh",
+    "Young",
+]
+
+ORGS = [
+    "Little Stars",
+    "Rainbow",
+    "Sunflower",
+    "Bright Futures",
+    "Open Doors",
+    "Hand in Hand",
+    "Stepping Stones",
+    "Together",
+    "Kingfisher",
+    "Oak Tree",
+    "Lighthouse",
+    "Harbour",
+    "Compass",
+    "Meadow",
+    "Riverside",
+    "Willow",
+    "Acorn",
+    "Beacon",
+    "Cedar",
+    "Horizon",
+    "Lantern",
+    "Maple",
+    "Orchard",
+    "Pathways",
+    "Quayside",
+    "Rowan",
+    "Skylark",
+    "Treetops",
+    "Unity",
+    "Wren",
+]
+
+SERVICE_TYPES = [
+    "Autism Support Group",
+    "Inclusive Swimming Sessions",
+    "Speech and Language Drop-in",
+    "Sensory Play Sessions",
+    "Holiday Play Scheme",
+    "Youth Club for Disabled Young People",
+    "Parent Support Group",
+    "Portage Home Visiting",
+    "Inclusive Football Club",
+    "Music Therapy Sessions",
+    "Stay and Play for Children with SEND",
+    "Dads' Group",
+    "Sibling Support Group",
+    "Inclusive Dance Class",
+    "Wheelchair Sports Club",
+    "ADHD Parent Workshop",
+    "Sleep Support Service",
+    "Toilet Training Clinic",
+    "Signing Choir",
+    "Saturday Club",
+    "Early Help Family Support",
+    "Riding for the Disabled",
+    "Inclusive Gymnastics",
+    "Sensory Room Sessions",
+    "Teen Social Group",
+    "Nurture Group",
+    "Wellbeing Walks",
+    "Bereavement Support for Children",
+    "Forest School Sessions",
+    "Cooking Skills Club",
+    "Drama Club for Young People with SEND",
+    "Homework Club",
+    "Hydrotherapy Sessions",
+    "Befriending Service",
+    "Family Learning Course",
+    "Mental Health Support Team",
+    "Youth Counselling Service",
+    "Inclusive Trampoline Sessions",
+    "Down Syndrome Support Group",
+    "Visual Impairment Family Group",
+]
+
+SEND_NEEDS = [
+    "Autism",
+    "ADHD",
+    "Speech, language and communication needs",
+    "Hearing impairment",
+    "Visual impairment",
+    "Physical disability",
+    "Learning disability",
+    "Social, emotional and mental health",
+    "Multi-sensory impairment",
+    "Specific learning difficulty",
+]
+
+ACCESS_TERMS = [
+    "Wheelchair accessible entrance",
+    "Hearing loop",
+    "Accessible toilet",
+    "Changing Places toilet",
+    "Quiet room available",
+    "Disabled parking",
+    "Step-free access",
+    "Sensory-friendly lighting",
+]
 
 COST_TYPES = ["Per session", "Per hour", "Per term", "Per week"]
 
@@ -118,6 +273,9 @@ LANDINGS = [
     ("have-your-say", "Have your say", "/send/have-your-say", "Your views"),
 ]
 
+LANDING_PATH = {key: path for key, _title, path, _short in LANDINGS}
+LANDING_TITLE = {key: title for key, title, _path, _short in LANDINGS}
+
 LANDING_INTROS = {
     "education": "Support for children and young people with special educational needs in nurseries, schools and colleges.",
     "ehc": "How education, health and care (EHC) needs assessments work, and what happens after a plan is issued.",
@@ -133,48 +291,167 @@ LANDING_INTROS = {
 
 # Filler page subjects per landing (used to build page titles).
 SUBJECTS = {
-    "education": ["Reading support", "Dyslexia support", "Autism support in school", "Starting school",
-                  "Moving to secondary school", "Support for hearing loss", "Support for sight loss",
-                  "Attendance and wellbeing", "School exclusions", "Elective home education",
-                  "Behaviour support", "Maths support", "Speech and language in school",
-                  "Medical needs in school", "Anxiety about school", "School trips",
-                  "Exam access arrangements", "Nurture groups", "Handwriting support",
-                  "Social skills groups"],
-    "ehc": ["Annual reviews", "Changing an EHC plan", "Writing your parent views", "Outcomes in EHC plans",
-            "Phase transfer reviews", "Health advice for EHC plans", "Social care advice for EHC plans",
-            "Naming a school in a plan", "Ending an EHC plan", "Preparing for an annual review meeting",
-            "EHC co-ordinators", "Emergency reviews"],
-    "health": ["Speech and language therapy", "Occupational therapy", "Physiotherapy", "Community paediatrics",
-               "Autism assessment", "ADHD assessment", "Wheelchair services", "Continence service",
-               "Children's community nursing", "Sleep advice", "Feeding and eating support",
-               "Hearing tests", "Eye tests", "Dental care for children with SEND", "Epilepsy nurses",
-               "Mental health support in schools", "Equipment at home", "Learning disability nurses"],
-    "social-care": ["Disabled children's team", "Carer's assessments", "Early help", "Family support workers",
-                    "Help at home", "Safeguarding", "Young carers", "Respite at home",
-                    "Adaptations to your home", "Moving to adult social care", "Foster care for disabled children",
-                    "Support for siblings"],
-    "adulthood": ["Choosing a college course", "Independent living skills", "Housing options",
-                  "Health in adult life", "Friendships and relationships", "Managing money",
-                  "Moving to adult health services", "Volunteering", "Year 9 reviews",
-                  "Making decisions at 16", "Getting a job", "Staying safe online"],
-    "leisure": ["Holiday activities", "Inclusive sport", "Youth clubs", "Play schemes", "Swimming sessions",
-                "Arts and crafts clubs", "Music groups", "Sensory sessions", "Days out", "Parks and play areas",
-                "Scouts and guides", "Cinema and theatre access", "Library activities"],
-    "money": ["Disability Living Allowance", "Carer's Allowance", "Blue Badge", "Free school meals",
-              "Charity grants", "Help with energy bills", "Council Tax reduction", "Universal Credit",
-              "Max Card", "Family fund", "Help with uniform costs", "Leisure discount cards"],
-    "travel": ["Travel assistance", "Travel training", "Bus passes", "Mileage allowance",
-               "Passenger assistants", "Taxi transport", "Travel appeals", "Car seats and harnesses",
-               "Travel to college", "Accessible buses", "Community transport", "Safe walking routes"],
-    "advice": ["Support groups", "Advocacy", "Mediation advice", "Helplines", "Autism charities",
-               "Parent workshops", "Bereavement support", "Legal advice", "Interpreters",
-               "Support for dads", "Online forums", "Grandparent carers"],
-    "have-your-say": ["Surveys", "Young people's panel", "Parent feedback sessions", "Consultations",
-                      "Co-production", "Local Offer newsletter", "Youth forum", "Coffee mornings"],
+    "education": [
+        "Reading support",
+        "Dyslexia support",
+        "Autism support in school",
+        "Starting school",
+        "Moving to secondary school",
+        "Support for hearing loss",
+        "Support for sight loss",
+        "Attendance and wellbeing",
+        "School exclusions",
+        "Elective home education",
+        "Behaviour support",
+        "Maths support",
+        "Speech and language in school",
+        "Medical needs in school",
+        "Anxiety about school",
+        "School trips",
+        "Exam access arrangements",
+        "Nurture groups",
+        "Handwriting support",
+        "Social skills groups",
+    ],
+    "ehc": [
+        "Annual reviews",
+        "Changing an EHC plan",
+        "Writing your parent views",
+        "Outcomes in EHC plans",
+        "Phase transfer reviews",
+        "Health advice for EHC plans",
+        "Social care advice for EHC plans",
+        "Naming a school in a plan",
+        "Ending an EHC plan",
+        "Preparing for an annual review meeting",
+        "EHC co-ordinators",
+        "Emergency reviews",
+    ],
+    "health": [
+        "Speech and language therapy",
+        "Occupational therapy",
+        "Physiotherapy",
+        "Community paediatrics",
+        "Autism assessment",
+        "ADHD assessment",
+        "Wheelchair services",
+        "Continence service",
+        "Children's community nursing",
+        "Sleep advice",
+        "Feeding and eating support",
+        "Hearing tests",
+        "Eye tests",
+        "Dental care for children with SEND",
+        "Epilepsy nurses",
+        "Mental health support in schools",
+        "Equipment at home",
+        "Learning disability nurses",
+    ],
+    "social-care": [
+        "Disabled children's team",
+        "Carer's assessments",
+        "Early help",
+        "Family support workers",
+        "Help at home",
+        "Safeguarding",
+        "Young carers",
+        "Respite at home",
+        "Adaptations to your home",
+        "Moving to adult social care",
+        "Foster care for disabled children",
+        "Support for siblings",
+    ],
+    "adulthood": [
+        "Choosing a college course",
+        "Independent living skills",
+        "Housing options",
+        "Health in adult life",
+        "Friendships and relationships",
+        "Managing money",
+        "Moving to adult health services",
+        "Volunteering",
+        "Year 9 reviews",
+        "Making decisions at 16",
+        "Getting a job",
+        "Staying safe online",
+    ],
+    "leisure": [
+        "Holiday activities",
+        "Inclusive sport",
+        "Youth clubs",
+        "Play schemes",
+        "Swimming sessions",
+        "Arts and crafts clubs",
+        "Music groups",
+        "Sensory sessions",
+        "Days out",
+        "Parks and play areas",
+        "Scouts and guides",
+        "Cinema and theatre access",
+        "Library activities",
+    ],
+    "money": [
+        "Disability Living Allowance",
+        "Carer's Allowance",
+        "Blue Badge",
+        "Free school meals",
+        "Charity grants",
+        "Help with energy bills",
+        "Council Tax reduction",
+        "Universal Credit",
+        "Max Card",
+        "Family fund",
+        "Help with uniform costs",
+        "Leisure discount cards",
+    ],
+    "travel": [
+        "Travel assistance",
+        "Travel training",
+        "Bus passes",
+        "Mileage allowance",
+        "Passenger assistants",
+        "Taxi transport",
+        "Travel appeals",
+        "Car seats and harnesses",
+        "Travel to college",
+        "Accessible buses",
+        "Community transport",
+        "Safe walking routes",
+    ],
+    "advice": [
+        "Support groups",
+        "Advocacy",
+        "Mediation advice",
+        "Helplines",
+        "Autism charities",
+        "Parent workshops",
+        "Bereavement support",
+        "Legal advice",
+        "Interpreters",
+        "Support for dads",
+        "Online forums",
+        "Grandparent carers",
+    ],
+    "have-your-say": [
+        "Surveys",
+        "Young people's panel",
+        "Parent feedback sessions",
+        "Consultations",
+        "Co-production",
+        "Local Offer newsletter",
+        "Youth forum",
+        "Coffee mornings",
+    ],
 }
 
-TITLE_PATTERNS = ["{s} in {town}", "{s}: a guide for parents and carers", "{s}: questions and answers",
-                  "{s} for young people in {town}", "{s} near {town}", "{s}: what to expect ({town})"]
+TITLE_PATTERNS = [
+    "{s} in {town}",
+    "{s}: a guide for parents and carers",
+    "{s}: questions and answers",
+    "{s} for young people in {town}",
+    "{s} near {town}",
+    "{s}: what to expect ({town})",
+]
 
 GENERIC_SENTENCES = [
     "Talk to us early if you are worried about how your child is getting on.",
@@ -282,9 +559,16 @@ TOPIC_SENTENCES = {
     ],
 }
 
-SECTION_HEADINGS = ["Who can get this support", "How to get help", "What happens next",
-                    "What you can expect", "Contact and opening times", "Before your appointment",
-                    "Frequently asked questions", "Other help"]
+SECTION_HEADINGS = [
+    "Who can get this support",
+    "How to get help",
+    "What happens next",
+    "What you can expect",
+    "Contact and opening times",
+    "Before your appointment",
+    "Frequently asked questions",
+    "Other help",
+]
 
 
 def paragraph(rng: random.Random, topic: str, n: int) -> str:
@@ -318,29 +602,33 @@ LEGALISTIC_SENTENCES = [
 ]
 
 PLAIN_SENTENCES = [
-    "We want every child to get the right help at the right time.",
-    "Your child's school should be the first place you go for help.",
-    "Talk to the class teacher or the SENCO about your worries.",
-    "They will listen to you and tell you what they can do.",
-    "Most children get the help they need from their own school.",
-    "The school will write down the plan and share it with you.",
-    "You can ask to see the plan at any time.",
-    "If things do not get better, the school can ask for advice from other people.",
-    "This might be a speech therapist or a specialist teacher.",
-    "You will be asked what you think, and so will your child.",
-    "We will send you a letter to tell you what happens next.",
-    "If you are not happy, you can ask to talk to a manager.",
-    "You can also get free advice from people who know the rules well.",
-    "It is a good idea to keep a note of who you spoke to and when.",
-    "Please call us if you have any questions at all.",
-    "We can send this page to you on paper if you ask us.",
+    "We want every child in Exampleshire to get the right support at the right time, wherever they live.",
+    "Your child's nursery or school should usually be the first place you go to for help and advice.",
+    "Talk to the class teacher or the special educational needs co-ordinator about anything that is worrying you.",
+    "They will listen carefully and explain what extra support the school can offer your child this term.",
+    "Most children get the help they need from their own school without needing a formal assessment.",
+    "The school will write down a support plan for your child and share a copy of it with you.",
+    "You can ask to see the plan at any time, and you can suggest changes to it.",
+    "If things do not improve, the school can ask specialist services for additional advice and ideas.",
+    "This might be a speech and language therapist, a specialist teacher or an educational psychologist.",
+    "Everyone will ask what you think about the support, and they will also listen to your child.",
+    "We will send you a letter to explain what will happen next and when it will happen.",
+    "If you are unhappy with a decision, you can ask to talk to a manager in the service.",
+    "You can also get free, independent advice from people who understand the rules and the process.",
+    "It is a good idea to keep a record of who you spoke to and what they told you.",
+    "Please contact our friendly team if you have any questions about the information on this page.",
+    "We can also send this information to you on paper, in large print or in another language.",
 ]
 
-LONG_PLAIN_SENTENCES = [
-    "If your child is finding school hard and you think that they might need more help than they are getting now, the first thing to do is to talk to the class teacher and ask for a meeting with the SENCO so that you can all share what you know and agree on the next steps together.",
-    "When the school has tried a few different kinds of help over a term or two and your child is still not making the progress that everyone hoped for, the school can ask other people such as a speech therapist or a specialist teacher to come in and give them some new ideas to try.",
-    "You can ask us for help at any time by phone or by email, and if you would rather talk to someone face to face we can arrange a meeting at a place that suits you, such as your child's school, a family centre near your home or one of our offices in the county.",
-    "Some families find it useful to keep a simple diary of what has happened each week, who they have spoken to and what was agreed, because this makes it much easier to remember the details later on and to show other people what has already been tried.",
+LONG_PLAIN_SENTENCES = [  # about 35 words each, short everyday words: long but not legalistic
+    "If your child is finding school hard and you think they need more help than they get now, the first step is to talk to the class teacher and ask for a meeting with the SENCO.",
+    "When the school has tried a few kinds of help for a term and your child is still not making the progress that you all hoped for, the school can ask for outside advice.",
+    "You can ask us for help at any time by phone or by email, and if you would rather talk face to face we can meet you at your child's school or a family centre near you.",
+    "Some families find it useful to keep a short diary of what has happened each week, who they spoke to and what was agreed, so that it is easy to look back on it later.",
+    "The plan should say what help your child will get, who will give it, how often it will happen and how everyone will know if it is working well for your child.",
+    "If you do not agree with what the school says, you can ask for another meeting, bring a friend or ask a free advice service to help you say what you want to say.",
+    "Most of the help that children need can be given in their own class by their own teacher, with small changes to the way that lessons are planned and run each day.",
+    "We know that forms and letters can be hard to read, so you can ask us to go through them with you on the phone or in person at a time that suits your family.",
 ]
 
 
@@ -351,11 +639,12 @@ def legalistic_text(rng: random.Random) -> list[str]:
 
 def plain_text(rng: random.Random) -> list[str]:
     sentences = rng.sample(PLAIN_SENTENCES, 14)
-    return [f"<p>{' '.join(sentences[i:i + 4])}</p>" for i in range(0, 14, 4)]
+    return [f"<p>{' '.join(sentences[i : i + 4])}</p>" for i in range(0, 14, 4)]
 
 
 def long_sentence_text(rng: random.Random) -> list[str]:
-    return [f"<p>{s}</p>" for s in rng.sample(LONG_PLAIN_SENTENCES, 4)]
+    sentences = rng.sample(LONG_PLAIN_SENTENCES, 6)
+    return [f"<p>{' '.join(sentences[i : i + 2])}</p>" for i in range(0, 6, 2)]
 
 
 # --- Planted terminology ---------------------------------------------------------
@@ -384,6 +673,7 @@ HISTORICAL_MENTIONS = [
 
 # --- Records and misc --------------------------------------------------------------
 
+
 def person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
 
@@ -406,12 +696,24 @@ RECORD_DESCRIPTIONS = [
     "Term-time sessions with a quiet area and a sensory corner for children who need a break.",
 ]
 
-REFERRAL_ROUTES = ["Self-referral: contact the service directly.",
-                   "Referral by a health professional, such as a GP or health visitor.",
-                   "Referral through your child's school SENCO.",
-                   "Self-referral or professional referral accepted."]
+REFERRAL_ROUTES = [
+    "Self-referral: contact the service directly.",
+    "Referral by a health professional, such as a GP or health visitor.",
+    "Referral through your child's school SENCO.",
+    "Self-referral or professional referral accepted.",
+]
 
-EVENT_NAMES = ["SEND Information Fair", "Parent Carer Coffee Morning", "Autism Awareness Workshop",
-               "Sleep Workshop for Parents", "Inclusive Sports Day", "Sensory Family Fun Day",
-               "Preparing for Adulthood Roadshow", "SENDIASS Drop-in", "Sensory Storytime",
-               "Annual Review Workshop", "Youth Forum Meeting", "Relaxed Cinema Screening"]
+EVENT_NAMES = [
+    "SEND Information Fair",
+    "Parent Carer Coffee Morning",
+    "Autism Awareness Workshop",
+    "Sleep Workshop for Parents",
+    "Inclusive Sports Day",
+    "Sensory Family Fun Day",
+    "Preparing for Adulthood Roadshow",
+    "SENDIASS Drop-in",
+    "Sensory Storytime",
+    "Annual Review Workshop",
+    "Youth Forum Meeting",
+    "Relaxed Cinema Screening",
+]

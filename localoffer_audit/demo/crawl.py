@@ -38,6 +38,8 @@ def internal_target(href: str, page_url: str) -> str | None:
     """Site-relative path+query (no fragment) for an on-site link, else None."""
     if href.startswith("#") or not href.strip():
         return None
+    if href.startswith("/") and not href.startswith("//") and "/." not in href:
+        return href.split("#", 1)[0]  # fast path: most links are root-relative (nav, footer, lists)
     parts = urlsplit(urljoin(f"http://{SITE}{page_url}", href))
     if parts.scheme not in ("http", "https") or parts.netloc != SITE:
         return None
@@ -46,10 +48,15 @@ def internal_target(href: str, page_url: str) -> str | None:
 
 def canonical(url: str) -> str:
     url = url.split("#", 1)[0]
+    if "?" not in url and ";" not in url:
+        return url
     path, _, query = url.partition("?")
     path = re.sub(r";[^/]*", "", path)
-    params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-              if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS]
+    params = [
+        (k, v)
+        for k, v in parse_qsl(query, keep_blank_values=True)
+        if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS
+    ]
     return path + ("?" + urlencode(params) if params else "")
 
 
@@ -59,11 +66,11 @@ def is_disallowed(url: str) -> bool:
 
 @dataclass
 class CrawlResult:
-    reachable: dict[str, int] = field(default_factory=dict)       # canonical URL -> click depth
+    reachable: dict[str, int] = field(default_factory=dict)  # canonical URL -> click depth
     html_pages: set[str] = field(default_factory=set)
     trap_entries: list[str] = field(default_factory=list)
     broken: list[dict] = field(default_factory=list)
-    duplicate_forms: list[dict] = field(default_factory=list)     # link URL differs from its canonical form
+    duplicate_forms: list[dict] = field(default_factory=list)  # link URL differs from its canonical form
 
 
 class SimulatedCrawler:
@@ -111,7 +118,7 @@ class SimulatedCrawler:
             if status != 200:
                 continue
             final_canon = canonical(final)
-            if final_canon != url:      # a redirect: queue where it lands instead
+            if final_canon != url:  # a redirect: queue where it lands instead
                 if final_canon not in queued and not is_disallowed(final_canon):
                     queued.add(final_canon)
                     queue.append((final_canon, depth))

@@ -78,22 +78,24 @@ class FaultLog:
         self._faults: list[dict] = []
         self._controls: list[dict] = []
 
-    def fault(self, family: str, kind: str, page: str, target: str | None = None,
-              detail: str = "", expected: str = "reported") -> None:
+    def fault(
+        self, family: str, kind: str, page: str, target: str | None = None, detail: str = "", expected: str = "reported"
+    ) -> None:
         assert family in FAMILIES, family
-        self._faults.append({"family": family, "kind": kind, "page": page, "target": target,
-                             "detail": detail, "expected": expected})
+        self._faults.append(
+            {"family": family, "kind": kind, "page": page, "target": target, "detail": detail, "expected": expected}
+        )
 
-    def control(self, family: str, kind: str, page: str, detail: str = "",
-                expected: str = "not-reported") -> None:
+    def control(self, family: str, kind: str, page: str, detail: str = "", expected: str = "not-reported") -> None:
         assert family in FAMILIES, family
-        self._controls.append({"family": family, "kind": kind, "page": page, "detail": detail,
-                               "expected": expected})
+        self._controls.append({"family": family, "kind": kind, "page": page, "detail": detail, "expected": expected})
 
     def faults(self) -> list[dict]:
         """Sorted, de-duplicated, with stable ids F0001... ."""
+
         def sort_key(f):
             return (FAMILIES.index(f["family"]), f["kind"], f["page"], f["target"] or "", f["detail"])
+
         unique = {tuple(sorted((k, str(v)) for k, v in f.items())): f for f in self._faults}
         out = []
         for i, f in enumerate(sorted(unique.values(), key=sort_key), 1):

@@ -24,24 +24,24 @@ class Record:
     address: str
     postcode: str
     cost: list[tuple[str, str]] | str | None  # rows, a placeholder string, or missing
-    age: tuple[int, int] | str | None         # (min, max) years, a placeholder, or missing
+    age: tuple[int, int] | str | None  # (min, max) years, a placeholder, or missing
     referral: str | None
     accessibility: list[str] | None
     needs: list[str]
-    missing: list[str] = field(default_factory=list)   # answer-key field names
+    missing: list[str] = field(default_factory=list)  # answer-key field names
     invalid: list[str] = field(default_factory=list)
     duplicate_of: str | None = None
 
 
 @dataclass
 class Page:
-    path: str                       # canonical site URL (path, plus query for kb5 routes)
-    file: str                       # file name under site/
-    platform: str                   # lgd | kb5 | wp | jadu
+    path: str  # canonical site URL (path, plus query for kb5 routes)
+    file: str  # file name under site/
+    platform: str  # lgd | kb5 | wp | jadu
     title: str
-    role: str = "filler"            # filler pages may receive random faults; others are hand-made
-    topic: str | None = None        # landing key the page belongs to
-    h1: str | None = None           # None -> same as title
+    role: str = "filler"  # filler pages may receive random faults; others are hand-made
+    topic: str | None = None  # landing key the page belongs to
+    h1: str | None = None  # None -> same as title
     lede: str = ""
     crumbs: list[tuple[str, str]] = field(default_factory=list)
     blocks: list[str] = field(default_factory=list)
@@ -52,14 +52,14 @@ class Page:
     raw_date_text: str | None = None  # overrides the rendered date line (typos, odd formats)
     jsonld_modified: dt.date | None = None
     record: Record | None = None
-    title_mode: str = "normal"      # normal | missing | empty
+    title_mode: str = "normal"  # normal | missing | empty
     show_h1: bool = True
     lang: bool = True
     head_extra: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     footer_extra: list[tuple[str, str]] = field(default_factory=list)
     guide_nav: list[tuple[str, str]] | None = None
-    reserved: bool = False          # readability fixtures: no other text may be appended
+    reserved: bool = False  # readability fixtures: no other text may be appended
 
     @property
     def heading(self) -> str:

@@ -34,8 +34,13 @@ from . import templates
 ROUTES_FILE = "_server/routes.json"
 
 CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8", ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
-    ".pdf": "application/pdf", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 TEXT_SUFFIXES = (".html", ".xml", ".txt")  # bodies where __SITE__/__EXTERNAL__ are substituted
@@ -56,10 +61,10 @@ _SAFE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 @dataclass
 class Resolved:
     status: int
-    kind: str                      # file | redirect | dynamic | busy
-    file: str | None = None        # relative to site/
-    location: str | None = None    # site-relative redirect target
-    html: str | None = None        # dynamic body
+    kind: str  # file | redirect | dynamic | busy
+    file: str | None = None  # relative to site/
+    location: str | None = None  # site-relative redirect target
+    html: str | None = None  # dynamic body
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -89,14 +94,14 @@ def content_type_for(file: str, charsets: dict[str, str]) -> str:
 class Router:
     def __init__(self, meta: dict, files):
         self.meta = meta
-        self.files = files                      # set (server) or dict (generator) of relative names
+        self.files = files  # set (server) or dict (generator) of relative names
         self.redirects = meta.get("redirects", {})
         self.gone = set(meta.get("gone", []))
         self.charsets = meta.get("charsets", {})
         self.today = dt.date.fromisoformat(meta["today"])
 
     def resolve(self, raw_path: str, query: str = "") -> Resolved:
-        path = re.sub(r";[^/]*", "", unquote(raw_path)) or "/"   # drop ;jsessionid=...
+        path = re.sub(r";[^/]*", "", unquote(raw_path)) or "/"  # drop ;jsessionid=...
         if "/_server" in path or "/../" in path or path.endswith("/.."):
             return self._not_found(path)
         if path in self.redirects:
@@ -109,8 +114,13 @@ class Router:
         if path == FACET_PATH:
             return Resolved(200, "dynamic", html=self.facet_page(query))
         if path == BUSY_PATH:
-            return Resolved(200, "busy", html=templates.simple_page(
-                "lgd", path, "Service status", ["<p>All services are running normally.</p>"]))
+            return Resolved(
+                200,
+                "busy",
+                html=templates.simple_page(
+                    "lgd", path, "Service status", ["<p>All services are running normally.</p>"]
+                ),
+            )
         if path.startswith(C.KB5_BASE + "/") and path.endswith(".page"):
             return self._kb5(path, dict(parse_qsl(query)))
         file = file_for_path(path)
@@ -143,15 +153,31 @@ class Router:
             if file in self.files:
                 return self._file(path, file)
             # Real kb5 answers 200 for unknown ids: a soft 404.
-            return Resolved(200, "dynamic", html=templates.simple_page("kb5", path, "Sorry, this record could not be found", [
-                "<p>The record you asked for is not available. It may have been removed from the directory.</p>"]))
+            return Resolved(
+                200,
+                "dynamic",
+                html=templates.simple_page(
+                    "kb5",
+                    path,
+                    "Sorry, this record could not be found",
+                    ["<p>The record you asked for is not available. It may have been removed from the directory.</p>"],
+                ),
+            )
         if kind == "results":
             qt, page = params.get("qt", "all"), params.get("page", "1")
             file = kb5_file("results", f"{qt}-{page}") if _SAFE_TOKEN.match(qt) and page.isdigit() else ""
             if file in self.files:
                 return self._file(path, file)
-            return Resolved(200, "dynamic", html=templates.simple_page("kb5", path, "Search results", [
-                f"<p>Your search for &quot;{escape(qt)}&quot; returned no results.</p>"]))
+            return Resolved(
+                200,
+                "dynamic",
+                html=templates.simple_page(
+                    "kb5",
+                    path,
+                    "Search results",
+                    [f"<p>Your search for &quot;{escape(qt)}&quot; returned no results.</p>"],
+                ),
+            )
         return self._not_found(path)
 
     # -- crawler traps -------------------------------------------------------------
@@ -170,13 +196,16 @@ class Router:
         events = [e for e in self.meta.get("calendar_events", []) if e[0] == key][:4]
         label = f"{C.MONTHS[first.month - 1]} {first.year}"
         items = "".join(f'<li><a href="{href}">{escape(title)}</a></li>' for _m, href, title in events)
-        blocks = [f"<p>Events for children and young people with SEND and their families in {label}.</p>",
-                  f"<ul class=\"calendar-events\">{items}</ul>" if items else "<p>No events are listed for this month yet.</p>",
-                  '<nav class="pager" aria-label="Months"><ul>'
-                  f'<li><a href="{CALENDAR_PATH}?month={prev_m.year:04d}-{prev_m.month:02d}">Previous month</a></li>'
-                  f'<li><a href="{CALENDAR_PATH}?month={next_m.year:04d}-{next_m.month:02d}">Next month</a></li></ul></nav>']
-        return templates.simple_page("lgd", CALENDAR_PATH, f"Events calendar: {label}", blocks,
-                                     crumbs=[("Home", "/"), ("Events", "/events")])
+        blocks = [
+            f"<p>Events for children and young people with SEND and their families in {label}.</p>",
+            f'<ul class="calendar-events">{items}</ul>' if items else "<p>No events are listed for this month yet.</p>",
+            '<nav class="pager" aria-label="Months"><ul>'
+            f'<li><a href="{CALENDAR_PATH}?month={prev_m.year:04d}-{prev_m.month:02d}">Previous month</a></li>'
+            f'<li><a href="{CALENDAR_PATH}?month={next_m.year:04d}-{next_m.month:02d}">Next month</a></li></ul></nav>',
+        ]
+        return templates.simple_page(
+            "lgd", CALENDAR_PATH, f"Events calendar: {label}", blocks, crumbs=[("Home", "/"), ("Events", "/events")]
+        )
 
     def facet_page(self, query: str) -> str:
         """Directory search with facets: every page links to one more/other facet value."""
@@ -198,12 +227,22 @@ class Router:
             start = zlib.crc32(urlencode(chosen).encode()) % len(records)
             picked = [records[(start + i * 7) % len(records)] for i in range(min(5, len(records)))]
         summary = ", ".join(f"{k} {v}" for k, v in chosen.items()) or "all services"
-        blocks = [f"<p>Showing services for {escape(summary)}.</p>",
-                  '<ul class="search-results">' + "".join(f'<li><a href="{h}">{escape(t)}</a></li>' for h, t in picked) + "</ul>",
-                  '<h2>Filter results</h2><ul class="facets">'
-                  + "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for t, h in links) + "</ul>"]
-        return templates.simple_page("lgd", FACET_PATH, "Find a service: search results", blocks,
-                                     crumbs=[("Home", "/"), ("Find a service", "/directory")])
+        blocks = [
+            f"<p>Showing services for {escape(summary)}.</p>",
+            '<ul class="search-results">'
+            + "".join(f'<li><a href="{h}">{escape(t)}</a></li>' for h, t in picked)
+            + "</ul>",
+            '<h2>Filter results</h2><ul class="facets">'
+            + "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for t, h in links)
+            + "</ul>",
+        ]
+        return templates.simple_page(
+            "lgd",
+            FACET_PATH,
+            "Find a service: search results",
+            blocks,
+            crumbs=[("Home", "/"), ("Find a service", "/directory")],
+        )
 
 
 def facet_url(chosen: dict[str, str]) -> str:

@@ -119,10 +119,12 @@ class LocalOfferSpider(scrapy.Spider):
         self.offsite_skip = crawl["offsite_skip_hosts"]
         traps = audit_config.traps
         self.traps = TrapGuard(traps["max_per_pattern"], traps["max_param_combinations_per_path"],
-                               traps["max_query_params"], traps["date_window_months"], date.today())
+                               traps["max_query_params"], traps["date_window_months"], date.today(),
+                               traps["max_facet_pages_per_path"])
         self.scheduled_pages: set[str] = set()
         self.checked_targets: set[str] = set()
         self.skipped_targets: set[str] = set()
+        self.limit_skips: dict[str, list] = {}  # reason -> [count, example]
         self.run_id: int | None = None
 
     @classmethod
@@ -168,10 +170,7 @@ class LocalOfferSpider(scrapy.Spider):
 
     # --- requests --------------------------------------------------------------------------------
     def page_request(self, url: str, clicks: int) -> scrapy.Request | None:
-        if url in self.scheduled_pages:
-            return None
-        if len(self.scheduled_pages) >= self.max_pages:
-            self.crawler.stats.inc_value("localoffer/skipped/max_pages")
+        if url in self.scheduled_pages or len(self.scheduled_pages) >= self.max_pages:
             return None
         self.scheduled_pages.add(url)
         return scrapy.Request(
@@ -197,17 +196,22 @@ class LocalOfferSpider(scrapy.Spider):
         """Decide what to do with one discovered http(s) URL."""
         if self.is_internal(url):
             if FOLLOW.get(tag, False) and clicks <= self.max_depth:
+                if url in self.scheduled_pages:
+                    return
                 reason = self.crawl_scope_reason(url) or self.traps.admit(url)
                 if reason is None:
                     request = self.page_request(url, clicks)
                     if request is not None:
                         yield request
+                    else:
+                        yield from self.skip(url, "skipped: max-pages")
                     return
                 if reason not in ("excluded", "not-included"):
                     yield from self.skip(url, f"skipped: {reason}")
                     return
             elif FOLLOW.get(tag, False):
-                yield from self.skip(url, "skipped: max-depth")
+                if url not in self.scheduled_pages:
+                    yield from self.skip(url, "skipped: max-depth")
                 return
             if url not in self.scheduled_pages:
                 yield from self.check(url)  # internal resources and excluded pages: status only
@@ -225,7 +229,16 @@ class LocalOfferSpider(scrapy.Spider):
     def skip(self, url: str, why: str) -> Iterator[Any]:
         if url not in self.skipped_targets:
             self.skipped_targets.add(url)
+            if why in ("skipped: max-depth", "skipped: max-pages"):
+                entry = self.limit_skips.setdefault(why.split(": ")[1], [0, url])
+                entry[0] += 1
             yield LinkStatusItem(LinkStatus(url, None, error=why))
+
+    def capped(self) -> list[dict[str, Any]]:
+        """Everything the crawl chose not to fetch, by trap pattern or limit, for the report."""
+        limits = [{"pattern": "*", "reason": reason, "skipped": count, "example": example}
+                  for reason, (count, example) in sorted(self.limit_skips.items())]
+        return self.traps.capped() + limits
 
     # --- pages -----------------------------------------------------------------------------------
     def parse_page(self, response) -> Iterator[Any]:
