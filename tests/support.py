@@ -25,12 +25,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class ChainSite:
     """A loopback site of `pages` pages, /p/0 ... /p/N-1, a binary tree (page n links to 2n+1,
-    2n+2) plus a link to the next page, so every page is a few clicks from /p/0.
+    2n+2) plus a link to the next page, so every page is a few clicks from /p/0. With
+    `extras`, /p/0 also links to /big (about 6 KB) and /missing (404).
     Each response can be slowed by `delay` seconds so a test can interrupt a crawl part-way."""
 
-    def __init__(self, pages: int = 200, delay: float = 0.0) -> None:
-        self.pages, self.delay = pages, delay
+    def __init__(self, pages: int = 200, delay: float = 0.0, extras: bool = False) -> None:
+        self.pages, self.delay, self.extras = pages, delay, extras
         self.requests: list[str] = []
+        self.user_agents: set[str] = set()
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -39,15 +41,22 @@ class ChainSite:
 
             def do_GET(self):
                 site.requests.append(self.path)
+                site.user_agents.add(self.headers.get("User-Agent", ""))
                 if site.delay:
                     time.sleep(site.delay)
                 if self.path == "/robots.txt":
                     return self._send(200, "text/plain", b"User-agent: *\nDisallow:\n")
+                if self.path == "/big":  # linked from /p/0: larger than a small size cap
+                    return self._send(200, "text/html", b"<html><title>big</title>"
+                                      + b"<p>padding</p>" * 400 + b"</html>")
                 if self.path.startswith("/p/") and self.path[3:].isdigit() \
                         and int(self.path[3:]) < site.pages:
                     n = int(self.path[3:])
                     links = "".join(f'<a href="/p/{m}">Page {m}</a> '
                                     for m in (2 * n + 1, 2 * n + 2, n + 1) if m < site.pages)
+                    if n == 0 and site.extras:  # one oversized page, one broken link
+                        links += '<a href="/big">A big page</a> <a href="/missing">Gone</a>'
+
                     body = (f"<!doctype html><html lang='en'><head><title>Page {n}</title></head>"
                             f"<body><h1>Page {n}</h1><p>{links}</p></body></html>").encode()
                     return self._send(200, "text/html; charset=utf-8", body)
