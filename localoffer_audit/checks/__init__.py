@@ -39,6 +39,16 @@ class SiteCheck(Protocol):
     def check_site(self, site: Site) -> Iterable[Finding]: ...
 
 
+class NoOptions:
+    """Mixin for checks that take no [checks.NAME] options: any option given is an error."""
+
+    @classmethod
+    def from_config(cls, options: Mapping[str, Any]):
+        if options:
+            raise ValueError(f"takes no options, got {', '.join(options)}")
+        return cls()
+
+
 def load_doc(code: str, package: str = __name__) -> str:
     """A rule's Markdown doc from <package>/docs/<CODE>.md (ruff keeps docs beside rules)."""
     try:

@@ -4,10 +4,10 @@ this check only reads them, so it re-runs offline."""
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any, Iterable, Mapping
+from typing import Iterable
 
 from ..models import Finding, Rule, Severity, Site
-from . import load_doc
+from . import NoOptions, load_doc
 
 BROKEN_INTERNAL = Rule(
     "LNK301", "broken-internal-link", "Link to a page on this site that does not work",
@@ -30,17 +30,11 @@ def plain_reason(status: int) -> str:
         return "an error"
 
 
-class BrokenInternalLinks:
+class BrokenInternalLinks(NoOptions):
     """Internal links whose target (after redirects) answers 4xx or 5xx."""
 
     name = "internal-links"
     rules = (BROKEN_INTERNAL,)
-
-    @classmethod
-    def from_config(cls, options: Mapping[str, Any]) -> BrokenInternalLinks:
-        if options:
-            raise ValueError(f"takes no options, got {', '.join(options)}")
-        return cls()
 
     def check_site(self, site: Site) -> Iterable[Finding]:
         for link in site.links():
@@ -54,7 +48,7 @@ class BrokenInternalLinks:
             yield Finding(
                 rule=BROKEN_INTERNAL.code, rule_name=BROKEN_INTERNAL.name,
                 family=BROKEN_INTERNAL.family, severity=BROKEN_INTERNAL.severity,
-                url=link.source, target=link.target, snippet=link.text or None,
+                url=link.source, target=link.target,
                 message=(f"The link {label} goes to a page that answers {result.status}"
                          f"{via} ({plain_reason(result.status)})."),
                 fix=BROKEN_INTERNAL.fix,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Iterable
 
 from ..models import Finding, Page, Rule, Severity
-from . import load_doc
+from . import NoOptions, load_doc
 
 TITLE_MISSING = Rule(
     "A11Y502", "page-title-missing", "Page has no title", Severity.ERROR, "accessibility",
@@ -26,17 +26,11 @@ def _visible_text(element) -> str:
     return text
 
 
-class PageStructure:
+class PageStructure(NoOptions):
     """Titles and h1s: how screen-reader users and search engines know where they are."""
 
     name = "page-structure"
     rules = (TITLE_MISSING, H1_MISSING)
-
-    @classmethod
-    def from_config(cls, options: Mapping[str, Any]) -> PageStructure:
-        if options:
-            raise ValueError(f"takes no options, got {', '.join(options)}")
-        return cls()
 
     def check_page(self, page: Page) -> Iterable[Finding]:
         if page.kind != "html" or page.status != 200 or page.tree is None:
