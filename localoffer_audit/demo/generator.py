@@ -272,17 +272,25 @@ def generate_site(out_dir: Path, pages: int = 300, seed: int = 2014, today: dt.d
     html, files = render(builder)
     key = build_answer_key(builder, html, files)
 
+    # Write into a staging folder and swap it in with one rename, so nobody (a running
+    # DemoServer, a crashed run) ever sees a half-written site.
     site = out_dir / "site"
-    if site.exists():
-        shutil.rmtree(site)
+    staging = out_dir / f".site-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
     made = set()
     for name in sorted(files):
-        target = site / name
+        target = staging / name
         parent = str(target.parent)
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
         target.write_bytes(files[name])
+    if site.exists():
+        retired = out_dir / f".site-old-{os.getpid()}"
+        site.rename(retired)
+        shutil.rmtree(retired)
+    staging.rename(site)
     (out_dir / "answer-key.json").write_text(
         json.dumps(key, sort_keys=True, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
