@@ -12,7 +12,6 @@ import logging
 import sys
 from pathlib import Path
 from typing import Any, Sequence
-from urllib.parse import urlsplit
 
 from . import __version__, defaults
 from .config import AuditConfig, config_from_dict, load_config
