@@ -222,8 +222,10 @@ def do_report(store, run_id: int, out: Path, formats: Sequence[str]):
     from .reports.viewmodel import build_report
     from .runner import known_rules
 
-    rules = {r.code: r for r in known_rules(discover_checks())}
-    data = build_report(store, run_id, rules)
+    checks = discover_checks()
+    rules = {r.code: r for r in known_rules(checks)}
+    metric_names = tuple(dict.fromkeys(name for c in checks for name in c.metrics))
+    data = build_report(store, run_id, rules, metric_names)
     return data, render_all(data, out, formats)
 
 

@@ -22,6 +22,7 @@ class LinksItem:
 @dataclass
 class LinkStatusItem:
     status: LinkStatus
+    offsite: bool = False  # off-site results feed the cross-run link cache
 
 
 @dataclass

@@ -113,6 +113,8 @@ class Page:
     owner: str = ""
     error: str | None = None
     links: tuple[Link, ...] = ()
+    fetched_at: str | None = None  # ISO 8601; date checks measure age from here, not from "now"
+    sitemap_lastmod: str | None = None
 
     @cached_property
     def text(self) -> str:
@@ -154,7 +156,9 @@ class LinkStatus:
     error: str | None = None  # e.g. "dns", "timeout", "robots", "blocked", "not-checked"
     redirects: tuple[str, ...] = ()
     elapsed: float | None = None
-    method: str | None = None
+    method: str | None = None  # HEAD, GET, or "cache" (a result kept from an earlier run)
+    headers: Mapping[str, str] = field(default_factory=dict)  # selected response headers
+    content_type: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -165,13 +169,21 @@ class Site:
     """The whole crawl as site checks see it. Backed by the store; pages are loaded lazily."""
 
     def __init__(self, run_id: int, start_urls: tuple[str, ...], page_loader, status_lookup,
-                 link_loader, options: Mapping[str, Any] | None = None) -> None:
+                 link_loader, options: Mapping[str, Any] | None = None, *, page_getter=None,
+                 not_found_pages=(), started_at: str = "") -> None:
         self.run_id = run_id
         self.start_urls = start_urls
         self._page_loader = page_loader
         self._status_lookup = status_lookup
         self._link_loader = link_loader
+        self._page_getter = page_getter
         self.options = options or {}
+        self.not_found_pages: tuple[Page, ...] = tuple(not_found_pages)  # one per host, see spider
+        self.started_at = started_at  # when the crawl began (ISO 8601): "today" for date checks
+
+    def page(self, url: str) -> Page | None:
+        """One stored page with its body (for example the target of a #fragment link)."""
+        return self._page_getter(url) if self._page_getter else None
 
     def pages(self) -> Iterator[Page]:
         return iter(self._page_loader())

@@ -39,6 +39,7 @@ class StorePipeline:
                                            __version__)
         spider.run_id = self.run_id
         spider.db_path = str(db_path)
+        spider.link_cache = self.store.cached_links(config.crawl["link_cache_hours"])
         log.info("Run %s started, store %s", self.run_id, db_path)
 
     def process_item(self, item, spider=None):
@@ -49,6 +50,8 @@ class StorePipeline:
             store.add_links(run_id, item.links)
         elif isinstance(item, LinkStatusItem):
             store.add_link_status(run_id, item.status)
+            if item.offsite:
+                store.cache_link_result(item.status)
         elif isinstance(item, SitemapEntryItem):
             store.add_sitemap_entry(run_id, item.url, item.lastmod, item.sitemap)
         return item

@@ -34,6 +34,11 @@ class LoadedCheck:
     def rules(self) -> tuple[Rule, ...]:
         return tuple(self.cls.rules)
 
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """Names of the per-page values the check measures (measure_page), for pages.jsonl."""
+        return tuple(getattr(self.cls, "metrics", ()))
+
 
 def _plugin_label(ep: EntryPoint) -> str:
     package = ep.dist.name if getattr(ep, "dist", None) else ep.module.split(".")[0]

@@ -86,6 +86,8 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
                 owner=finding.owner or owner, owner_contact=finding.owner_contact or contact)
 
     collected: list[Finding] = []
+    measured: list[tuple[str, str, object]] = []
+    measurers = [(c, obj) for c, obj in active if hasattr(obj, "measure_page")]
     pages = 0
     for page in store.iter_pages(run_id):
         pages += 1
@@ -95,13 +97,23 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
             except Exception as exc:  # one bad page must not stop the audit
                 log.warning("check %s failed on %s: %s", check.name, page.url, exc)
                 collected.extend(finish([_crash(check.name, page.url, exc)]))
+        for check, obj in measurers:
+            try:
+                measured.extend((page.url, name, value)
+                                for name, value in obj.measure_page(page).items())
+            except Exception as exc:
+                collected.extend(finish([_crash(check.name, page.url, exc)]))
         if on_page:
             on_page(pages)
+    store.replace_metrics(run_id, measured)
     if site_checks:
         run = store.run(run_id)
         site = Site(run_id, tuple(run["start_urls"]), lambda: store.iter_pages(run_id),
                     store.status_resolver(run_id), lambda: store.iter_links(run_id),
-                    options={"sitemap": store.sitemap_entries(run_id)})
+                    options={"sitemap": store.sitemap_entries(run_id)},
+                    page_getter=lambda url: store.page(run_id, url),
+                    not_found_pages=list(store.iter_pages(run_id, ("probe",))),
+                    started_at=run["started_at"])
         for check, obj in site_checks:
             try:
                 collected.extend(finish(obj.check_site(site)))

@@ -6,6 +6,8 @@ whose earlier runs are untouched; the interrupted run is marked as such the next
 
 Schema changelog:
   1: runs, pages, links, link_status, sitemap_entries, findings, meta.
+  2: link_status.headers; link_cache (healthy off-site results kept across runs);
+     page_metrics (values checks measure per page, e.g. last_updated, for pages.jsonl).
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ import time
 import zlib
 from collections import deque
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from .errors import StoreError
 from .models import Finding, Link, LinkStatus, Page, Severity
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA_V1 = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -115,7 +117,27 @@ CREATE TABLE findings (
 """
 
 # version -> statements that migrate from version-1. Add new entries; never edit old ones.
-MIGRATIONS: dict[int, str] = {}
+MIGRATIONS: dict[int, str] = {
+    2: """
+ALTER TABLE link_status ADD COLUMN headers TEXT;
+CREATE TABLE link_cache (            -- only healthy results: failures are never cached
+    url TEXT PRIMARY KEY,
+    status INTEGER NOT NULL,
+    final_url TEXT,
+    redirects TEXT,
+    elapsed REAL,
+    method TEXT,
+    headers TEXT,
+    checked_at TEXT NOT NULL          -- ISO 8601 UTC
+);
+CREATE TABLE page_metrics (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    url TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT,                      -- JSON
+    PRIMARY KEY (run_id, url, name)
+)""",
+}
 
 HEADER_KEYS = ("content-type", "content-length", "last-modified", "etag", "date", "location",
                "retry-after", "cf-mitigated", "x-generator", "content-language", "x-robots-tag")
@@ -220,7 +242,7 @@ class Store:
     def runs(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT r.id, r.site, r.started_at, r.finished_at, r.status, "
-            "(SELECT COUNT(*) FROM pages p WHERE p.run_id = r.id), "
+            "(SELECT COUNT(*) FROM pages p WHERE p.run_id = r.id AND p.kind != 'probe'), "
             "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id) FROM runs r ORDER BY r.id")
         keys = ("id", "site", "started_at", "finished_at", "status", "pages", "findings")
         return [dict(zip(keys, row)) for row in rows]
@@ -284,9 +306,53 @@ class Store:
 
     def add_link_status(self, run_id: int, status: LinkStatus) -> None:
         self._queue("INSERT OR REPLACE INTO link_status (run_id, url, status, final_url, error, "
-                    "redirects, elapsed, method, checked_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    "redirects, elapsed, method, checked_at, headers) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (run_id, status.url, status.status, status.final_url, status.error,
-                     json.dumps(list(status.redirects)), status.elapsed, status.method, utcnow()))
+                     json.dumps(list(status.redirects)), status.elapsed, status.method, utcnow(),
+                     json.dumps(dict(status.headers))))
+
+    # --- the off-site link cache (kept across runs) ----------------------------------------------
+    def cache_link_result(self, status: LinkStatus) -> None:
+        """Keep a healthy result; forget the URL on any failure (failures are never cached)."""
+        healthy = status.error is None and status.status is not None and status.status < 400
+        if status.method == "cache":
+            return
+        if healthy:
+            self._queue("INSERT OR REPLACE INTO link_cache (url, status, final_url, redirects, "
+                        "elapsed, method, headers, checked_at) VALUES (?,?,?,?,?,?,?,?)",
+                        (status.url, status.status, status.final_url,
+                         json.dumps(list(status.redirects)), status.elapsed, status.method,
+                         json.dumps(dict(status.headers)), utcnow()))
+        else:
+            self._queue("DELETE FROM link_cache WHERE url = ?", (status.url,))
+
+    def cached_links(self, max_age_hours: float) -> dict[str, LinkStatus]:
+        """Healthy off-site results checked within the last max_age_hours."""
+        if max_age_hours <= 0:
+            return {}
+        since = (datetime.now(timezone.utc) - timedelta(hours=max_age_hours)).isoformat(
+            timespec="seconds")
+        rows = self.db.execute("SELECT url, status, final_url, redirects, elapsed, headers "
+                               "FROM link_cache WHERE checked_at >= ?", (since,))
+        return {url: LinkStatus(url, status, final_url, None, tuple(json.loads(redirects or "[]")),
+                                elapsed, "cache", json.loads(headers or "{}"))
+                for url, status, final_url, redirects, elapsed, headers in rows}
+
+    # --- page metrics (measured by checks) -------------------------------------------------------
+    def replace_metrics(self, run_id: int, metrics: Iterable[tuple[str, str, Any]]) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM page_metrics WHERE run_id = ?", (run_id,))
+            self.db.executemany("INSERT OR REPLACE INTO page_metrics (run_id, url, name, value) "
+                                "VALUES (?,?,?,?)",
+                                ((run_id, url, name, json.dumps(value, default=str))
+                                 for url, name, value in metrics))
+
+    def metrics(self, run_id: int) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for url, name, value in self.db.execute(
+                "SELECT url, name, value FROM page_metrics WHERE run_id = ?", (run_id,)):
+            out.setdefault(url, {})[name] = json.loads(value)
+        return out
 
     def add_sitemap_entry(self, run_id: int, url: str, lastmod: str | None, sitemap: str) -> None:
         self._queue("INSERT OR IGNORE INTO sitemap_entries (run_id, url, lastmod, sitemap) "
@@ -329,30 +395,38 @@ class Store:
                     "redirect_to", "error")
 
     def page_rows(self, run_id: int) -> Iterator[dict[str, Any]]:
-        """Page metadata without bodies (cheap), ordered by URL."""
+        """Page metadata without bodies (cheap), ordered by URL. Not-found probes are not pages."""
         cols = ", ".join(self.PAGE_COLUMNS)
-        for row in self.db.execute(f"SELECT {cols} FROM pages WHERE run_id = ? ORDER BY url",
-                                   (run_id,)):
+        for row in self.db.execute(f"SELECT {cols} FROM pages WHERE run_id = ? AND kind != 'probe' "
+                                   "ORDER BY url", (run_id,)):
             record = dict(zip(self.PAGE_COLUMNS, row))
             record["headers"] = json.loads(record["headers"] or "{}")
             yield record
 
-    def iter_pages(self, run_id: int, kinds: tuple[str, ...] = ("html", "document")) -> Iterator[Page]:
+    def iter_pages(self, run_id: int, kinds: tuple[str, ...] = ("html", "document"),
+                   url: str | None = None) -> Iterator[Page]:
         """Pages with bodies and outgoing links, one at a time (never all in memory)."""
         placeholders = ",".join("?" * len(kinds))
-        cols = ", ".join(self.PAGE_COLUMNS)
+        cols = ", ".join(f"p.{c}" for c in self.PAGE_COLUMNS)
+        where = "" if url is None else " AND p.url = ?"
         cursor = self.db.cursor()
-        cursor.execute(f"SELECT {cols}, body FROM pages WHERE run_id = ? AND kind IN "
-                       f"({placeholders}) ORDER BY url", (run_id, *kinds))
+        cursor.execute(f"SELECT {cols}, s.lastmod, p.body FROM pages p LEFT JOIN sitemap_entries s "
+                       f"ON s.run_id = p.run_id AND s.url = p.url WHERE p.run_id = ? AND p.kind IN "
+                       f"({placeholders}){where} ORDER BY p.url",
+                       (run_id, *kinds, *([url] if url is not None else [])))
         for row in cursor:
-            record = dict(zip(self.PAGE_COLUMNS, row[:-1]))
+            record = dict(zip(self.PAGE_COLUMNS, row[:-2]))
             body = zlib.decompress(row[-1]) if row[-1] else b""
             yield Page(url=record["url"], status=record["status"],
                        content_type=record["content_type"] or "", kind=record["kind"],
                        final_url=record["final_url"] or record["url"], depth=record["depth"],
                        title=record["title"], headers=json.loads(record["headers"] or "{}"),
                        body=body, encoding=record["encoding"] or "utf-8", error=record["error"],
-                       links=tuple(self.links_from(run_id, record["url"])))
+                       links=tuple(self.links_from(run_id, record["url"])),
+                       fetched_at=record["fetched_at"], sitemap_lastmod=row[-2])
+
+    def page(self, run_id: int, url: str, kinds: tuple[str, ...] = ("html", "document")) -> Page | None:
+        return next(self.iter_pages(run_id, kinds, url=url), None)
 
     def links_from(self, run_id: int, source: str) -> Iterator[Link]:
         for row in self.db.execute("SELECT source, target, text, tag, attr, fragment, internal "
@@ -368,28 +442,33 @@ class Store:
     def status_resolver(self, run_id: int, max_hops: int = 20):
         """A function url -> LinkStatus, following recorded redirects between crawled pages."""
         pages = {row[0]: row[1:] for row in self.db.execute(
-            "SELECT url, status, redirect_to, error, elapsed FROM pages WHERE run_id = ?",
-            (run_id,))}
+            "SELECT url, status, redirect_to, error, elapsed, headers, content_type FROM pages "
+            "WHERE run_id = ? AND kind != 'probe'", (run_id,))}
         checked = {row[0]: row[1:] for row in self.db.execute(
-            "SELECT url, status, final_url, error, redirects, elapsed, method FROM link_status "
-            "WHERE run_id = ?", (run_id,))}
+            "SELECT url, status, final_url, error, redirects, elapsed, method, headers "
+            "FROM link_status WHERE run_id = ?", (run_id,))}
 
         def resolve(url: str) -> LinkStatus | None:
             hops: list[str] = []
             current = url
             while current in pages:
-                status, redirect_to, error, elapsed = pages[current]
+                status, redirect_to, error, elapsed, headers, content_type = pages[current]
                 if redirect_to and status and 300 <= status < 400:
-                    if redirect_to in hops or len(hops) >= max_hops:
-                        return LinkStatus(url, status, current, "redirect-loop", tuple(hops))
+                    if redirect_to in hops or redirect_to == url or len(hops) >= max_hops:
+                        return LinkStatus(url, status, current, "redirect-loop",
+                                          tuple(hops + [redirect_to]))
                     hops.append(redirect_to)
                     current = redirect_to
                     continue
-                return LinkStatus(url, status, current, error, tuple(hops), elapsed, "GET")
+                return LinkStatus(url, status, current, error, tuple(hops), elapsed, "GET",
+                                  json.loads(headers or "{}"), content_type or None)
             if current in checked:
-                status, final_url, error, redirects, elapsed, method = checked[current]
+                status, final_url, error, redirects, elapsed, method, headers = checked[current]
+                headers = json.loads(headers or "{}")
                 return LinkStatus(url, status, final_url, error,
-                                  tuple(hops) + tuple(json.loads(redirects or "[]")), elapsed, method)
+                                  tuple(hops) + tuple(json.loads(redirects or "[]")), elapsed, method,
+                                  headers, (headers.get("content-type") or "").split(";")[0].strip()
+                                  or None)
             return None
 
         return resolve

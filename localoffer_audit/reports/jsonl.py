@@ -37,6 +37,6 @@ class JsonLinesReporter:
     def write(self, data: ReportData, out_dir: Path) -> list[Path]:
         findings = (finding_record(data, f) for f in data.findings)
         pages = ({"schema_version": data.schema_version, "run_id": data.run["id"],
-                  **page.as_json()} for page in data.pages)
+                  **page.as_json(data.metric_names)} for page in data.pages)
         return [write_atomic(out_dir / "findings.jsonl", _lines(findings)),
                 write_atomic(out_dir / "pages.jsonl", _lines(pages))]

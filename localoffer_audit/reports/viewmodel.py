@@ -34,9 +34,12 @@ class PageRow:
     sitemap_lastmod: str | None
     fetched_at: str | None
     findings: int = 0
+    metrics: dict[str, Any] = field(default_factory=dict)
 
-    def as_json(self) -> dict[str, Any]:
-        return {k: v for k, v in vars(self).items()}
+    def as_json(self, metric_names: tuple[str, ...] = ()) -> dict[str, Any]:
+        record = {k: v for k, v in vars(self).items() if k != "metrics"}
+        record.update({name: self.metrics.get(name) for name in metric_names})
+        return record
 
 
 @dataclass
@@ -67,6 +70,7 @@ class ReportData:
     tool_version: str = __version__
     schema_version: int = OUTPUT_SCHEMA_VERSION
     findings_by_page: dict[str, list[Finding]] = field(default_factory=dict)
+    metric_names: tuple[str, ...] = ()  # per-page values measured by checks (pages.jsonl fields)
 
     @property
     def worst(self) -> str | None:
@@ -87,19 +91,21 @@ def severity_key(finding: Finding) -> tuple:
     return (-finding.severity.rank, finding.url, finding.rule, finding.target or "")
 
 
-def build_report(store: Store, run_id: int, rules: dict[str, Rule] | None = None) -> ReportData:
+def build_report(store: Store, run_id: int, rules: dict[str, Rule] | None = None,
+                 metric_names: tuple[str, ...] = ()) -> ReportData:
     run = store.run(run_id)
     config = config_from_dict(run["config"])
     findings = sorted(store.findings(run_id), key=severity_key)
     sitemap = store.sitemap_entries(run_id)
     per_page = Counter(f.url for f in findings)
+    metrics = store.metrics(run_id)
     pages = [PageRow(url=r["url"], final_url=r["final_url"], status=r["status"],
                      content_type=r["content_type"] or "", kind=r["kind"], title=r["title"],
                      depth=r["depth"], owner=config.ownership.owner_for(r["url"])[0],
                      word_count=r["word_count"], size=r["size"], error=r["error"],
                      redirect_to=r["redirect_to"], in_sitemap=r["url"] in sitemap,
                      sitemap_lastmod=sitemap.get(r["url"]), fetched_at=r["fetched_at"],
-                     findings=per_page.get(r["url"], 0))
+                     findings=per_page.get(r["url"], 0), metrics=metrics.get(r["url"], {}))
              for r in store.page_rows(run_id)]
 
     owner_findings: dict[str, list[Finding]] = defaultdict(list)
@@ -131,4 +137,5 @@ def build_report(store: Store, run_id: int, rules: dict[str, Rule] | None = None
         capped=run["stats"].get("capped", []),
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         findings_by_page=dict(by_page),
+        metric_names=tuple(metric_names),
     )

@@ -53,6 +53,9 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]+)", re.I)
 WHITESPACE = re.compile(r"\s+")
 MAX_LINK_TEXT = 200
+NOT_FOUND_PROBE_PATH = "/localoffer-audit-probe-this-page-does-not-exist"
+CHECK_HEADER_KEYS = ("content-type", "content-length", "location", "retry-after", "cf-mitigated",
+                     "server", "last-modified")
 
 
 def classify(content_type: str, body: bytes) -> str:
@@ -125,6 +128,7 @@ class LocalOfferSpider(scrapy.Spider):
         self.checked_targets: set[str] = set()
         self.skipped_targets: set[str] = set()
         self.limit_skips: dict[str, list] = {}  # reason -> [count, example]
+        self.link_cache: dict[str, LinkStatus] = {}  # filled by the StorePipeline when it opens
         self.run_id: int | None = None
 
     @classmethod
@@ -147,9 +151,17 @@ class LocalOfferSpider(scrapy.Spider):
             request = self.page_request(canonicalize(url, self.strip_params), clicks=0)
             if request is not None:
                 yield request
+        origins = dict.fromkeys(re.match(r"^https?://[^/]+", u).group(0)
+                                for u in self.audit_config.start_urls)
+        for origin in origins:
+            # One deliberately missing address per host: what this site's "not found" looks
+            # like, so soft-404 checks can compare pages against it.
+            yield scrapy.Request(f"{origin}{NOT_FOUND_PROBE_PATH}", callback=self.parse_page,
+                                 errback=self.discovery_failed, dont_filter=True, priority=10,
+                                 meta={"kind": "probe", "clicks": 0,
+                                       "url": f"{origin}{NOT_FOUND_PROBE_PATH}",
+                                       "dont_redirect": True, "handle_httpstatus_all": True})
         if self.audit_config.crawl["read_sitemaps"]:
-            origins = dict.fromkeys(re.match(r"^https?://[^/]+", u).group(0)
-                                    for u in self.audit_config.start_urls)
             for origin in origins:
                 yield scrapy.Request(f"{origin}/robots.txt", callback=self.parse_robots,
                                      errback=self.discovery_failed, dont_filter=True, priority=10,
@@ -218,13 +230,24 @@ class LocalOfferSpider(scrapy.Spider):
         elif self.offsite_check:
             if matches_host(url, self.offsite_skip):
                 yield from self.skip(url, "not-checked: offsite_skip_hosts")
-            else:
-                yield from self.check(url)
+                return
+            yield from self.check(url, offsite=True)
+            if url.startswith("http://"):
+                # Does the https: address work too? (links checks warn about http: links.)
+                yield from self.check("https://" + url[len("http://"):], offsite=True)
 
-    def check(self, url: str) -> Iterator[Any]:
-        if url not in self.checked_targets:
-            self.checked_targets.add(url)
-            yield self.check_request(url)
+    def check(self, url: str, offsite: bool = False) -> Iterator[Any]:
+        if url in self.checked_targets:
+            return
+        self.checked_targets.add(url)
+        cached = self.link_cache.get(url) if offsite else None
+        if cached is not None:  # healthy within the cache lifetime: not requested again
+            self.crawler.stats.inc_value("localoffer/checks/cached")
+            yield LinkStatusItem(cached, offsite=True)
+            return
+        request = self.check_request(url)
+        request.meta["offsite"] = offsite
+        yield request
 
     def skip(self, url: str, why: str) -> Iterator[Any]:
         if url not in self.skipped_targets:
@@ -254,6 +277,11 @@ class LocalOfferSpider(scrapy.Spider):
             "content_type": content_type, "kind": kind, "size": len(body), "headers": headers,
             "elapsed": meta.get("download_latency"), "depth": clicks,
         }
+        if meta["kind"] == "probe":
+            record.update(kind="probe", body=body[:self.store_document_bytes], depth=None,
+                          encoding=getattr(response, "encoding", None) or "utf-8")
+            yield PageItem(record)
+            return
         self.crawler.stats.inc_value("localoffer/pages")
         target = None
         if 300 <= response.status < 400 and "location" in headers:
@@ -389,21 +417,27 @@ class LocalOfferSpider(scrapy.Spider):
             yield self.check_request(response.url, "GET", hops, origin)
             return
         error = "retry-after-exhausted" if meta.get("retry_after_exhausted") else None
-        yield self.check_status(origin, status, response.url, error, hops, meta, method)
+        headers = {k: response.headers.get(k).decode("latin-1") for k in CHECK_HEADER_KEYS
+                   if response.headers.get(k) is not None}
+        yield self.check_status(origin, status, response.url, error, hops, meta, method, headers)
 
-    def check_status(self, origin, status, final_url, error, hops, meta, method) -> LinkStatusItem:
+    def check_status(self, origin, status, final_url, error, hops, meta, method,
+                     headers=None) -> LinkStatusItem:
         self.crawler.stats.inc_value("localoffer/checks")
         elapsed = time.monotonic() - meta.get("started", time.monotonic())
         return LinkStatusItem(LinkStatus(origin, status, final_url, error, tuple(hops),
-                                         round(elapsed, 3), method))
+                                         round(elapsed, 3), method, headers or {}),
+                              offsite=meta.get("offsite", False))
 
     def check_failed(self, failure) -> Iterator[Any]:
         request = failure.request
         meta = request.meta
         self.crawler.stats.inc_value("localoffer/checks")
+        elapsed = round(time.monotonic() - meta.get("started", time.monotonic()), 3)
         yield LinkStatusItem(LinkStatus(meta.get("url", request.url), None, request.url,
                                         error_code(failure), tuple(meta.get("hops", ())),
-                                        None, request.method))
+                                        elapsed, request.method),
+                             offsite=meta.get("offsite", False))
 
     # --- sitemaps --------------------------------------------------------------------------------
     def parse_robots(self, response) -> Iterator[Any]:
