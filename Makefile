@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install demo test docs bench clean
+.PHONY: install demo test docs bench bench-accuracy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ docs: install
 
 bench: install
 	$(BIN)/python bench/crawl_speed.py
+
+bench-accuracy: install
+	$(BIN)/python bench/accuracy.py
 
 clean:
 	rm -rf $(VENV) demo-out *.egg-info .pytest_cache

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import json
+
 import pytest
+
+from localoffer_audit.demo import DemoServer, generate_site
+from localoffer_audit.demo_audit import demo_config_path
+from support import run_cli
 
 
 @pytest.fixture
@@ -14,3 +20,22 @@ def write_toml(tmp_path):
         path.write_text(text, "utf-8")
         return path
     return write
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """Generate the demo site, serve it, and audit it once (per test worker) with the README's
+    command. Shared by every test that scores against the answer key."""
+    root = tmp_path_factory.mktemp("demo")
+    key = generate_site(root / "demo-site", pages=300)
+    out = root / "out"
+    with DemoServer(root / "demo-site" / "site") as server:
+        url = f"http://localhost:{server.port}/"
+        result = run_cli("audit", url, "--out", str(out), "--concurrency", "8", "--delay", "0",
+                         "--config", str(demo_config_path()), "--no-progress")
+        requests = list(server.request_log)
+    assert result.returncode == 0, result.stderr
+    read = lambda name: [json.loads(line) for line in (out / name).read_text("utf-8").splitlines()]
+    return {"key": key, "out": out, "stdout": result.stdout, "requests": requests,
+            "pages": read("pages.jsonl"), "findings": read("findings.jsonl"),
+            "summary": json.loads((out / "summary.json").read_text("utf-8"))}

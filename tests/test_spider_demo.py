@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from urllib.parse import urlsplit
@@ -11,7 +10,7 @@ import pytest
 
 from localoffer_audit.demo import DemoServer, generate_site
 from localoffer_audit.demo_audit import demo_config_path
-from support import ROOT, run_cli
+from support import ROOT
 from test_docs import documented_fields
 
 JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
@@ -21,24 +20,6 @@ JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": 
 def path_of(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """Generate the demo site, serve it, and audit it once with the README's command."""
-    root = tmp_path_factory.mktemp("demo")
-    key = generate_site(root / "demo-site", pages=300)
-    out = root / "out"
-    with DemoServer(root / "demo-site" / "site") as server:
-        url = f"http://localhost:{server.port}/"
-        result = run_cli("audit", url, "--out", str(out), "--concurrency", "8", "--delay", "0",
-                         "--config", str(demo_config_path()), "--no-progress")
-        requests = list(server.request_log)
-    assert result.returncode == 0, result.stderr
-    read = lambda name: [json.loads(line) for line in (out / name).read_text("utf-8").splitlines()]
-    return {"key": key, "out": out, "stdout": result.stdout, "requests": requests,
-            "pages": read("pages.jsonl"), "findings": read("findings.jsonl"),
-            "summary": json.loads((out / "summary.json").read_text("utf-8"))}
 
 
 def test_writes_all_four_outputs_and_prints_report_path(demo):
@@ -165,3 +146,10 @@ def test_scrapy_crawl_command_runs_the_same_spider(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     pages = {path_of(r[0]) for r in sqlite3.connect(db).execute("SELECT url FROM pages")}
     assert set(key["reachable_pages"]) <= pages
+
+
+def test_scoring_finds_the_foundation_link_faults(demo):
+    from localoffer_audit.demo.scoring import score
+
+    links = score(demo["key"], demo["findings"])["links"]
+    assert links.planted >= 3 and links.found == links.planted, links.missed

@@ -1,0 +1,3 @@
+"""Staleness (family `staleness`): is what the Local Offer says still true? (Being built.)"""
+
+CHECKS: list[type] = []

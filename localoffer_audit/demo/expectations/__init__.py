@@ -1,0 +1,1 @@
+"""Per-family expectations for scoring audits against the demo answer key (see ../scoring.py)."""
