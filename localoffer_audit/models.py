@@ -159,6 +159,7 @@ class LinkStatus:
     method: str | None = None  # HEAD, GET, or "cache" (a result kept from an earlier run)
     headers: Mapping[str, str] = field(default_factory=dict)  # selected response headers
     content_type: str | None = None
+    redirect_statuses: tuple[int, ...] = ()  # status of each redirect hop (301, 302, 307, 308)
 
     @property
     def is_error(self) -> bool:

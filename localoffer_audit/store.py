@@ -6,7 +6,7 @@ whose earlier runs are untouched; the interrupted run is marked as such the next
 
 Schema changelog:
   1: runs, pages, links, link_status, sitemap_entries, findings, meta.
-  2: link_status.headers; link_cache (healthy off-site results kept across runs);
+  2: link_status.headers and .redirect_statuses; link_cache (healthy off-site results kept across runs);
      page_metrics (values checks measure per page, e.g. last_updated, for pages.jsonl).
 """
 
@@ -120,11 +120,13 @@ CREATE TABLE findings (
 MIGRATIONS: dict[int, str] = {
     2: """
 ALTER TABLE link_status ADD COLUMN headers TEXT;
+ALTER TABLE link_status ADD COLUMN redirect_statuses TEXT;  -- JSON: status of each hop
 CREATE TABLE link_cache (            -- only healthy results: failures are never cached
     url TEXT PRIMARY KEY,
     status INTEGER NOT NULL,
     final_url TEXT,
     redirects TEXT,
+    redirect_statuses TEXT,
     elapsed REAL,
     method TEXT,
     headers TEXT,
@@ -306,10 +308,11 @@ class Store:
 
     def add_link_status(self, run_id: int, status: LinkStatus) -> None:
         self._queue("INSERT OR REPLACE INTO link_status (run_id, url, status, final_url, error, "
-                    "redirects, elapsed, method, checked_at, headers) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    "redirects, elapsed, method, checked_at, headers, redirect_statuses) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (run_id, status.url, status.status, status.final_url, status.error,
                      json.dumps(list(status.redirects)), status.elapsed, status.method, utcnow(),
-                     json.dumps(dict(status.headers))))
+                     json.dumps(dict(status.headers)), json.dumps(list(status.redirect_statuses))))
 
     # --- the off-site link cache (kept across runs) ----------------------------------------------
     def cache_link_result(self, status: LinkStatus) -> None:
@@ -319,10 +322,12 @@ class Store:
             return
         if healthy:
             self._queue("INSERT OR REPLACE INTO link_cache (url, status, final_url, redirects, "
-                        "elapsed, method, headers, checked_at) VALUES (?,?,?,?,?,?,?,?)",
+                        "redirect_statuses, elapsed, method, headers, checked_at) "
+                        "VALUES (?,?,?,?,?,?,?,?,?)",
                         (status.url, status.status, status.final_url,
-                         json.dumps(list(status.redirects)), status.elapsed, status.method,
-                         json.dumps(dict(status.headers)), utcnow()))
+                         json.dumps(list(status.redirects)),
+                         json.dumps(list(status.redirect_statuses)), status.elapsed,
+                         status.method, json.dumps(dict(status.headers)), utcnow()))
         else:
             self._queue("DELETE FROM link_cache WHERE url = ?", (status.url,))
 
@@ -332,11 +337,12 @@ class Store:
             return {}
         since = (datetime.now(timezone.utc) - timedelta(hours=max_age_hours)).isoformat(
             timespec="seconds")
-        rows = self.db.execute("SELECT url, status, final_url, redirects, elapsed, headers "
-                               "FROM link_cache WHERE checked_at >= ?", (since,))
+        rows = self.db.execute("SELECT url, status, final_url, redirects, elapsed, headers, "
+                               "redirect_statuses FROM link_cache WHERE checked_at >= ?", (since,))
         return {url: LinkStatus(url, status, final_url, None, tuple(json.loads(redirects or "[]")),
-                                elapsed, "cache", json.loads(headers or "{}"))
-                for url, status, final_url, redirects, elapsed, headers in rows}
+                                elapsed, "cache", json.loads(headers or "{}"),
+                                redirect_statuses=tuple(json.loads(hop_statuses or "[]")))
+                for url, status, final_url, redirects, elapsed, headers, hop_statuses in rows}
 
     # --- page metrics (measured by checks) -------------------------------------------------------
     def replace_metrics(self, run_id: int, metrics: Iterable[tuple[str, str, Any]]) -> None:
@@ -445,30 +451,36 @@ class Store:
             "SELECT url, status, redirect_to, error, elapsed, headers, content_type FROM pages "
             "WHERE run_id = ? AND kind != 'probe'", (run_id,))}
         checked = {row[0]: row[1:] for row in self.db.execute(
-            "SELECT url, status, final_url, error, redirects, elapsed, method, headers "
-            "FROM link_status WHERE run_id = ?", (run_id,))}
+            "SELECT url, status, final_url, error, redirects, elapsed, method, headers, "
+            "redirect_statuses FROM link_status WHERE run_id = ?", (run_id,))}
 
         def resolve(url: str) -> LinkStatus | None:
             hops: list[str] = []
+            hop_statuses: list[int] = []
             current = url
             while current in pages:
                 status, redirect_to, error, elapsed, headers, content_type = pages[current]
                 if redirect_to and status and 300 <= status < 400:
+                    hop_statuses.append(status)
                     if redirect_to in hops or redirect_to == url or len(hops) >= max_hops:
                         return LinkStatus(url, status, current, "redirect-loop",
-                                          tuple(hops + [redirect_to]))
+                                          tuple(hops + [redirect_to]),
+                                          redirect_statuses=tuple(hop_statuses))
                     hops.append(redirect_to)
                     current = redirect_to
                     continue
                 return LinkStatus(url, status, current, error, tuple(hops), elapsed, "GET",
-                                  json.loads(headers or "{}"), content_type or None)
+                                  json.loads(headers or "{}"), content_type or None,
+                                  tuple(hop_statuses))
             if current in checked:
-                status, final_url, error, redirects, elapsed, method, headers = checked[current]
+                (status, final_url, error, redirects, elapsed, method, headers,
+                 more_statuses) = checked[current]
                 headers = json.loads(headers or "{}")
                 return LinkStatus(url, status, final_url, error,
                                   tuple(hops) + tuple(json.loads(redirects or "[]")), elapsed, method,
                                   headers, (headers.get("content-type") or "").split(";")[0].strip()
-                                  or None)
+                                  or None,
+                                  tuple(hop_statuses) + tuple(json.loads(more_statuses or "[]")))
             return None
 
         return resolve

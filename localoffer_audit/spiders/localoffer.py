@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from datetime import date
 from typing import Any, Iterator
 from urllib.parse import urljoin
@@ -192,12 +191,15 @@ class LocalOfferSpider(scrapy.Spider):
                   "handle_httpstatus_all": True})
 
     def check_request(self, url: str, method: str = "HEAD", hops: tuple[str, ...] = (),
-                      origin: str | None = None) -> scrapy.Request:
+                      origin: str | None = None, latency: float = 0.0,
+                      hop_statuses: tuple[int, ...] = ()) -> scrapy.Request:
+        # `latency` sums the server's answer times over earlier hops: time spent waiting in
+        # our own queue or for Retry-After is not the partner site being slow.
         return scrapy.Request(
             url, method=method, callback=self.parse_check, errback=self.check_failed,
             dont_filter=True, priority=-100,
             meta={"kind": "check", "url": origin or url, "hops": hops, "dont_redirect": True,
-                  "handle_httpstatus_all": True, "started": time.monotonic(),
+                  "handle_httpstatus_all": True, "latency": latency, "hop_statuses": hop_statuses,
                   "max_retry_times": 1})  # a dead partner site should not cost minutes
 
     def headers_received(self, headers, body_length, request, spider) -> None:
@@ -277,6 +279,8 @@ class LocalOfferSpider(scrapy.Spider):
             "content_type": content_type, "kind": kind, "size": len(body), "headers": headers,
             "elapsed": meta.get("download_latency"), "depth": clicks,
         }
+        if meta.get("retry_after_exhausted"):
+            record["error"] = "retry-after-exhausted"  # still 429/503: cannot verify, not broken
         if meta["kind"] == "probe":
             record.update(kind="probe", body=body[:self.store_document_bytes], depth=None,
                           encoding=getattr(response, "encoding", None) or "utf-8")
@@ -390,6 +394,8 @@ class LocalOfferSpider(scrapy.Spider):
         method = response.request.method
         status = response.status
         location = response.headers.get("Location")
+        before = meta.get("latency", 0.0)
+        meta["latency"] = before + (meta.get("download_latency") or 0.0)
         target = None
         if 300 <= status < 400 and location:
             try:
@@ -402,7 +408,7 @@ class LocalOfferSpider(scrapy.Spider):
         if target is not None:
             if target in hops or target == origin:
                 yield self.check_status(origin, status, response.url, "redirect-loop",
-                                        hops + (target,), meta, method)
+                                        hops + (target,), meta, method, hop_status=status)
             elif len(hops) >= self.max_redirects:
                 yield self.check_status(origin, status, response.url, "too-many-redirects",
                                         hops + (target,), meta, method)
@@ -410,11 +416,13 @@ class LocalOfferSpider(scrapy.Spider):
                 yield self.check_status(origin, status, response.url, "redirect-to-non-http",
                                         hops + (target,), meta, method)
             else:
-                yield self.check_request(target, method, hops + (target,), origin)
+                yield self.check_request(target, method, hops + (target,), origin,
+                                         meta["latency"], meta.get("hop_statuses", ()) + (status,))
             return
         if method == "HEAD" and status >= 400 and status != 429:
             # Many servers refuse or mishandle HEAD (405, 501, even 404): confirm with GET.
-            yield self.check_request(response.url, "GET", hops, origin)
+            yield self.check_request(response.url, "GET", hops, origin, before,
+                                     meta.get("hop_statuses", ()))
             return
         error = "retry-after-exhausted" if meta.get("retry_after_exhausted") else None
         headers = {k: response.headers.get(k).decode("latin-1") for k in CHECK_HEADER_KEYS
@@ -422,21 +430,23 @@ class LocalOfferSpider(scrapy.Spider):
         yield self.check_status(origin, status, response.url, error, hops, meta, method, headers)
 
     def check_status(self, origin, status, final_url, error, hops, meta, method,
-                     headers=None) -> LinkStatusItem:
+                     headers=None, hop_status: int | None = None) -> LinkStatusItem:
+        """The outcome of a link check; `hop_status` is the status of a redirect that ended it."""
         self.crawler.stats.inc_value("localoffer/checks")
-        elapsed = time.monotonic() - meta.get("started", time.monotonic())
+        hop_statuses = tuple(meta.get("hop_statuses", ())) + ((hop_status,) if hop_status else ())
         return LinkStatusItem(LinkStatus(origin, status, final_url, error, tuple(hops),
-                                         round(elapsed, 3), method, headers or {}),
+                                         round(meta.get("latency", 0.0), 3), method, headers or {},
+                                         redirect_statuses=hop_statuses),
                               offsite=meta.get("offsite", False))
 
     def check_failed(self, failure) -> Iterator[Any]:
         request = failure.request
         meta = request.meta
         self.crawler.stats.inc_value("localoffer/checks")
-        elapsed = round(time.monotonic() - meta.get("started", time.monotonic()), 3)
         yield LinkStatusItem(LinkStatus(meta.get("url", request.url), None, request.url,
                                         error_code(failure), tuple(meta.get("hops", ())),
-                                        elapsed, request.method),
+                                        None, request.method,
+                                        redirect_statuses=tuple(meta.get("hop_statuses", ()))),
                              offsite=meta.get("offsite", False))
 
     # --- sitemaps --------------------------------------------------------------------------------
