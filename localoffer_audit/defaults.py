@@ -51,6 +51,50 @@ TRAP_MAX_QUERY_PARAMS = 4
 CHECKS_IGNORE: tuple[str, ...] = ()
 CHECKS_SELECT: tuple[str, ...] = ()  # empty: every rule
 
+# Options of the built-in checks, by check name: the [checks.NAME] tables. A value's type is the
+# option's type (checks.read_options enforces it). Documented in docs/configuration.md.
+CHECK_OPTIONS: dict[str, dict[str, object]] = {
+    "expired-content": {
+        "feedback_max_months": 12,  # "You said, we did" at least annually (SEND Regs 2014 reg 56)
+        "post16_publish_by": "05-31",  # post-16 transport statement due by 31 May (MM-DD)
+        "statement_review_max_months": 12,  # accessibility statement reviewed yearly
+    },
+    "link-addresses": {
+        "extra_retired_domains": [],
+        "ignore_retired_domains": [],
+    },
+    "link-status": {
+        "broken_redirect_hops": 8,  # GOV.UK link checker: 8 or more hops is a broken redirect
+        "redirect_chain_hops": 2,
+        "reserved_tlds": ["invalid"],  # RFC 6761: never resolves, so unreachable by name
+        "slow_seconds": 5.0,
+    },
+    "outdated-terms": {
+        "extra_terms": [],
+        "ignore_terms": [],
+    },
+    "page-dates": {
+        "age_sources": ["visible-text", "time-element", "json-ld", "meta", "sitemap",
+                        "http-last-modified"],
+        "disagree_after_days": 30,
+        "error_after_months": 24,
+        "future_grace_days": 1,
+        "warn_after_months": 12,
+    },
+    "soft-404-pages": {
+        "extra_phrases": [],
+        "max_words": 80,
+        "min_words": 3,
+        "similarity": 0.85,
+    },
+}
+# List options whose items are tables rather than strings ("check.option").
+CHECK_TABLE_LIST_OPTIONS = frozenset({"outdated-terms.extra_terms"})
+
+# --- Documents (text extraction for checks that read words) --------------------------------
+DOCUMENT_TEXT_MAX_PAGES = 50  # a 400-page strategy PDF is read only this far
+DOCUMENT_TEXT_MAX_PARAGRAPHS = 5000
+
 # --- Ownership ([[owners]]) ------------------------------------------------------------------
 OWNER_DEFAULT_NAME = "Unassigned"
 OWNER_DEFAULT_CONTACT = ""

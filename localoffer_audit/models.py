@@ -121,6 +121,15 @@ class Page:
         return self.body.decode(self.encoding or "utf-8", errors="replace")
 
     @cached_property
+    def document_text(self) -> str:
+        """Text of a PDF or Word document ("" for HTML and unreadable documents)."""
+        if self.kind != "document" or not self.body:
+            return ""
+        from .documents import document_text
+
+        return document_text(self.body, self.content_type, self.url)
+
+    @cached_property
     def tree(self):
         """The lxml HTML tree (None for documents and empty bodies)."""
         if self.kind != "html" or not self.body.strip():

@@ -35,6 +35,15 @@ def test_every_config_key_is_documented():
         assert f"| `{key}` |" in text, f"[[owners]].{key}"
 
 
+def test_every_check_option_is_documented():
+    from localoffer_audit.defaults import CHECK_OPTIONS
+
+    text = (ROOT / "docs" / "configuration.md").read_text("utf-8")
+    for check, options in CHECK_OPTIONS.items():
+        for option in options:
+            assert f"| `{check}` | `{option}` |" in text, f"[checks.{check}].{option}"
+
+
 def documented_fields(section: str) -> dict[str, str]:
     """Field -> type from the table under `## section` in docs/output-format.md."""
     text = (ROOT / "docs" / "output-format.md").read_text("utf-8")

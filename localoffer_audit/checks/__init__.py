@@ -39,6 +39,38 @@ class SiteCheck(Protocol):
     def check_site(self, site: Site) -> Iterable[Finding]: ...
 
 
+def read_options(options: Mapping[str, Any], check_name: str) -> dict[str, Any]:
+    """A check's [checks.NAME] options over its defaults (defaults.CHECK_OPTIONS[NAME]).
+    Unknown names and wrong types raise ValueError naming the option; ranges are the check's
+    own business."""
+    from ..defaults import CHECK_OPTIONS, CHECK_TABLE_LIST_OPTIONS
+
+    known = CHECK_OPTIONS.get(check_name, {})
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ValueError(f"unknown option {unknown[0]!r} (known: {', '.join(sorted(known)) or 'none'})")
+    values = {name: (list(default) if isinstance(default, list) else default)
+              for name, default in known.items()}
+    for name, value in options.items():
+        default = known[name]
+        if isinstance(default, list):
+            item = dict if f"{check_name}.{name}" in CHECK_TABLE_LIST_OPTIONS else str
+            if not isinstance(value, list) or not all(isinstance(v, item) for v in value):
+                kind = "tables" if item is dict else "strings"
+                raise ValueError(f"{name} must be a list of {kind}, got {value!r}")
+        elif isinstance(default, float):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{name} must be a number, got {value!r}")
+            value = float(value)
+        elif isinstance(default, int) and not isinstance(default, bool):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a whole number of 0 or more, got {value!r}")
+        elif not isinstance(value, type(default)):
+            raise ValueError(f"{name} must be a {type(default).__name__}, got {value!r}")
+        values[name] = value
+    return values
+
+
 class NoOptions:
     """Mixin for checks that take no [checks.NAME] options: any option given is an error."""
 
