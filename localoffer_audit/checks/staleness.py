@@ -14,7 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from re import _constants as _sre, _parser as _sre_parser  # for required_text only
+try:  # private modules, used only to speed up required_text; without them every regex runs
+    from re import _constants as _sre, _parser as _sre_parser
+except ImportError:  # pragma: no cover - a future Python
+    _sre = _sre_parser = None
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -394,6 +397,8 @@ class Term:
 def required_text(pattern: str, ignore_case: bool) -> tuple[str, bool] | None:
     """The longest plain text every match of `pattern` must contain, and whether to compare it
     ignoring case; None when there is none worth testing (or the pattern is too clever)."""
+    if _sre_parser is None:
+        return None
     try:
         parsed = _sre_parser.parse(pattern)
     except Exception:  # noqa: BLE001 - a private module: any surprise means "always run"
