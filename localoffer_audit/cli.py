@@ -80,8 +80,8 @@ def build_parser() -> ArgumentParser:
         p.add_argument("--db", metavar="PATH", help="SQLite store (default: ./localoffer-audit.sqlite)")
         if name == "report":
             p.add_argument("--out", required=True, metavar="DIR")
-            p.add_argument("--format", default="html,jsonl,summary",
-                           help="comma-separated reporters (default: html,jsonl,summary)")
+            p.add_argument("--format", default="html,jsonl,summary,coverage",
+                           help="comma-separated reporters (default: html,jsonl,summary,coverage)")
             _add_fail_on(p)
         else:
             p.add_argument("--config", metavar="FILE",
@@ -216,9 +216,9 @@ def do_check(store, run_id: int, config: AuditConfig, console, progress: bool = 
     return outcome
 
 
-def do_report(store, run_id: int, out: Path, formats: Sequence[str]):
+def do_report(store, run_id: int, out: Path, formats: Sequence[str] = ()):
     from .registry import discover_checks
-    from .reports import render_all
+    from .reports import DEFAULT_FORMATS, render_all
     from .reports.viewmodel import build_report
     from .runner import known_rules
 
@@ -226,7 +226,7 @@ def do_report(store, run_id: int, out: Path, formats: Sequence[str]):
     rules = {r.code: r for r in known_rules(checks)}
     metric_names = tuple(dict.fromkeys(name for c in checks for name in c.metrics))
     data = build_report(store, run_id, rules, metric_names)
-    return data, render_all(data, out, formats)
+    return data, render_all(data, out, formats or DEFAULT_FORMATS)
 
 
 def print_summary(console, data, written: Sequence[Path]) -> None:
@@ -260,7 +260,7 @@ def cmd_audit(args) -> int:
 
     with Store(db) as store:
         do_check(store, run_id, config, console, progress=not args.no_progress)
-        data, written = do_report(store, run_id, out, ("html", "jsonl", "summary"))
+        data, written = do_report(store, run_id, out)
     print_summary(console, data, written)
     print((out / "report.html").resolve())
     return _exit_for(data.worst, config.audit["fail_on"])

@@ -118,6 +118,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[str, Any], Any], Any]]] = {
         "name": (_string, ""),
         "start_urls": (_url_list, ()),
         "allowed_hosts": (_string_list, ()),
+        "oruk_url": (lambda key, value: check_http_url(key, value) if value else "", ""),
     },
     "crawl": {
         "allowed_networks": (_network_list, defaults.CRAWL_ALLOWED_NETWORKS),

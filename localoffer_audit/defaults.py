@@ -35,6 +35,10 @@ CRAWL_STRIP_PARAMS: tuple[str, ...] = (
 CRAWL_TIMEOUT_SECONDS = 20.0
 CRAWL_USER_AGENT = f"{TOOL_NAME}/{{version}} (+{CONTACT_URL}; SEND Local Offer audit)"
 
+# Open Referral UK feed ([site].oruk_url), read by the crawl for the directory checks
+ORUK_PER_PAGE = 100
+ORUK_MAX_SERVICES = 5000  # service records fetched from the feed at most
+
 # Retry-After handling (Scrapy ignores the header; see middlewares.RetryAfterMiddleware)
 RETRY_AFTER_DEFAULT_WAIT = 5.0
 RETRY_AFTER_MAX_RETRIES = 3

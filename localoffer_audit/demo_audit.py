@@ -42,7 +42,7 @@ def run_demo(args) -> int:
         run_id = cli.do_crawl(config, db, args)
         with Store(db) as store:
             cli.do_check(store, run_id, config, Console(), progress=not args.no_progress)
-            data, written = cli.do_report(store, run_id, out, ("html", "jsonl", "summary"))
+            data, written = cli.do_report(store, run_id, out)
     cli.print_summary(Console(), data, written)
     print((out / "report.html").resolve())
     return cli.EXIT_OK

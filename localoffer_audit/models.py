@@ -180,7 +180,8 @@ class Site:
 
     def __init__(self, run_id: int, start_urls: tuple[str, ...], page_loader, status_lookup,
                  link_loader, options: Mapping[str, Any] | None = None, *, page_getter=None,
-                 not_found_pages=(), started_at: str = "") -> None:
+                 not_found_pages=(), started_at: str = "", feed_loader=None,
+                 page_owner=None) -> None:
         self.run_id = run_id
         self.start_urls = start_urls
         self._page_loader = page_loader
@@ -190,6 +191,17 @@ class Site:
         self.options = options or {}
         self.not_found_pages: tuple[Page, ...] = tuple(not_found_pages)  # one per host, see spider
         self.started_at = started_at  # when the crawl began (ISO 8601): "today" for date checks
+        self._feed_loader = feed_loader
+        self._page_owner = page_owner
+
+    def feed_pages(self) -> Iterator[Page]:
+        """Responses of the site's Open Referral UK feed ([site].oruk_url), kind "feed":
+        JSON bodies of the service list pages and of each service's record."""
+        return iter(self._feed_loader()) if self._feed_loader else iter(())
+
+    def owner_of(self, url: str) -> str:
+        """The owner of a URL under the site's [[owners]] rules (for site-level findings)."""
+        return self._page_owner(url) if self._page_owner else ""
 
     def page(self, url: str) -> Page | None:
         """One stored page with its body (for example the target of a #fragment link)."""

@@ -106,6 +106,7 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
         if on_page:
             on_page(pages)
     store.replace_metrics(run_id, measured)
+    site_measured: dict[str, object] = {}
     if site_checks:
         run = store.run(run_id)
         site = Site(run_id, tuple(run["start_urls"]), lambda: store.iter_pages(run_id),
@@ -113,13 +114,18 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
                     options={"sitemap": store.sitemap_entries(run_id)},
                     page_getter=lambda url: store.page(run_id, url),
                     not_found_pages=list(store.iter_pages(run_id, ("probe",))),
-                    started_at=run["started_at"])
+                    started_at=run["started_at"],
+                    feed_loader=lambda: store.iter_pages(run_id, ("feed",)),
+                    page_owner=lambda url: config.ownership.owner_for(url)[0])
         for check, obj in site_checks:
             try:
                 collected.extend(finish(obj.check_site(site)))
+                if hasattr(obj, "measure_site"):
+                    site_measured.update(obj.measure_site(site))
             except Exception as exc:
                 log.warning("site check %s failed: %s", check.name, exc)
                 collected.extend(finish([_crash(check.name, site.start_urls[0], exc)]))
+    store.replace_site_metrics(run_id, site_measured)
     count = store.replace_findings(run_id, collected)
     crashed = sum(1 for f in collected if f.rule == CHECK_CRASHED.code)
     return CheckOutcome(run_id, count, pages, [c.name for c, _ in active], crashed)

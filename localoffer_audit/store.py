@@ -7,7 +7,8 @@ whose earlier runs are untouched; the interrupted run is marked as such the next
 Schema changelog:
   1: runs, pages, links, link_status, sitemap_entries, findings, meta.
   2: link_status.headers and .redirect_statuses; link_cache (healthy off-site results kept across runs);
-     page_metrics (values checks measure per page, e.g. last_updated, for pages.jsonl).
+     page_metrics (values checks measure per page, e.g. last_updated, for pages.jsonl);
+     site_metrics (whole-site results, e.g. required-topic coverage for coverage.json).
 """
 
 from __future__ import annotations
@@ -138,6 +139,12 @@ CREATE TABLE page_metrics (
     name TEXT NOT NULL,
     value TEXT,                      -- JSON
     PRIMARY KEY (run_id, url, name)
+);
+CREATE TABLE site_metrics (          -- whole-site results of site checks, e.g. topic coverage
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    name TEXT NOT NULL,
+    value TEXT,                      -- JSON
+    PRIMARY KEY (run_id, name)
 )""",
 }
 
@@ -244,7 +251,7 @@ class Store:
     def runs(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT r.id, r.site, r.started_at, r.finished_at, r.status, "
-            "(SELECT COUNT(*) FROM pages p WHERE p.run_id = r.id AND p.kind != 'probe'), "
+            "(SELECT COUNT(*) FROM pages p WHERE p.run_id = r.id AND p.kind NOT IN ('probe', 'feed')), "
             "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id) FROM runs r ORDER BY r.id")
         keys = ("id", "site", "started_at", "finished_at", "status", "pages", "findings")
         return [dict(zip(keys, row)) for row in rows]
@@ -353,6 +360,17 @@ class Store:
                                 ((run_id, url, name, json.dumps(value, default=str))
                                  for url, name, value in metrics))
 
+    def replace_site_metrics(self, run_id: int, metrics: Mapping[str, Any]) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM site_metrics WHERE run_id = ?", (run_id,))
+            self.db.executemany("INSERT INTO site_metrics (run_id, name, value) VALUES (?,?,?)",
+                                ((run_id, name, json.dumps(value, default=str))
+                                 for name, value in metrics.items()))
+
+    def site_metrics(self, run_id: int) -> dict[str, Any]:
+        return {name: json.loads(value) for name, value in self.db.execute(
+            "SELECT name, value FROM site_metrics WHERE run_id = ?", (run_id,))}
+
     def metrics(self, run_id: int) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for url, name, value in self.db.execute(
@@ -401,10 +419,11 @@ class Store:
                     "redirect_to", "error")
 
     def page_rows(self, run_id: int) -> Iterator[dict[str, Any]]:
-        """Page metadata without bodies (cheap), ordered by URL. Not-found probes are not pages."""
+        """Page metadata without bodies (cheap), ordered by URL. Not-found probes and Open
+        Referral feed responses are not pages of the site."""
         cols = ", ".join(self.PAGE_COLUMNS)
-        for row in self.db.execute(f"SELECT {cols} FROM pages WHERE run_id = ? AND kind != 'probe' "
-                                   "ORDER BY url", (run_id,)):
+        for row in self.db.execute(f"SELECT {cols} FROM pages WHERE run_id = ? AND kind NOT IN "
+                                   "('probe', 'feed') ORDER BY url", (run_id,)):
             record = dict(zip(self.PAGE_COLUMNS, row))
             record["headers"] = json.loads(record["headers"] or "{}")
             yield record

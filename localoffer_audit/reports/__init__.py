@@ -18,7 +18,7 @@ from ..errors import AuditError
 from ..registry import discover_reporters
 from .viewmodel import ReportData
 
-DEFAULT_FORMATS = ("html", "jsonl", "summary")
+DEFAULT_FORMATS = ("html", "jsonl", "summary", "coverage")
 
 
 def write_atomic(path: Path, chunks: Iterable[str]) -> Path:

@@ -71,6 +71,7 @@ class ReportData:
     schema_version: int = OUTPUT_SCHEMA_VERSION
     findings_by_page: dict[str, list[Finding]] = field(default_factory=dict)
     metric_names: tuple[str, ...] = ()  # per-page values measured by checks (pages.jsonl fields)
+    site_metrics: dict[str, Any] = field(default_factory=dict)  # e.g. "coverage"
 
     @property
     def worst(self) -> str | None:
@@ -138,4 +139,5 @@ def build_report(store: Store, run_id: int, rules: dict[str, Rule] | None = None
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         findings_by_page=dict(by_page),
         metric_names=tuple(metric_names),
+        site_metrics=store.site_metrics(run_id),
     )

@@ -12,11 +12,12 @@ Redirects are followed by hand, hop by hop, so that every hop is recorded and lo
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from datetime import date
 from typing import Any, Iterator
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import scrapy
 from lxml import html as lxml_html
@@ -26,6 +27,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
 from ..config import AuditConfig, load_config
+from ..defaults import ORUK_MAX_SERVICES, ORUK_PER_PAGE
 from ..items import LinksItem, LinkStatusItem, PageItem, SitemapEntryItem
 from ..models import Link, LinkStatus
 from ..store import HEADER_KEYS
@@ -128,6 +130,7 @@ class LocalOfferSpider(scrapy.Spider):
         self.skipped_targets: set[str] = set()
         self.limit_skips: dict[str, list] = {}  # reason -> [count, example]
         self.link_cache: dict[str, LinkStatus] = {}  # filled by the StorePipeline when it opens
+        self.feed_services = 0
         self.run_id: int | None = None
 
     @classmethod
@@ -160,6 +163,10 @@ class LocalOfferSpider(scrapy.Spider):
                                  meta={"kind": "probe", "clicks": 0,
                                        "url": f"{origin}{NOT_FOUND_PROBE_PATH}",
                                        "dont_redirect": True, "handle_httpstatus_all": True})
+        oruk_url = self.audit_config.site.get("oruk_url")
+        if oruk_url:
+            yield self.feed_request(f"{oruk_url.rstrip('/')}/services?page=1&per_page="
+                                    f"{ORUK_PER_PAGE}")
         if self.audit_config.crawl["read_sitemaps"]:
             for origin in origins:
                 yield scrapy.Request(f"{origin}/robots.txt", callback=self.parse_robots,
@@ -448,6 +455,46 @@ class LocalOfferSpider(scrapy.Spider):
                                         None, request.method,
                                         redirect_statuses=tuple(meta.get("hop_statuses", ()))),
                              offsite=meta.get("offsite", False))
+
+    # --- Open Referral UK feed ---------------------------------------------------------------------
+    def feed_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_feed, errback=self.page_failed,
+                              dont_filter=True, priority=5,
+                              meta={"kind": "feed", "clicks": None, "url": url,
+                                    "handle_httpstatus_all": True,
+                                    "download_maxsize": self.audit_config.crawl["max_response_bytes"]})
+
+    def parse_feed(self, response) -> Iterator[Any]:
+        """Record each feed response (kind "feed"); follow the list's pages and each service's
+        own record. Judging the feed is the directory checks' job."""
+        headers = {k: response.headers.get(k).decode("latin-1")
+                   for k in (*HEADER_KEYS, "access-control-allow-origin")
+                   if response.headers.get(k) is not None}
+        url = response.meta["url"]
+        yield PageItem({"url": url, "final_url": response.url, "status": response.status,
+                        "content_type": headers.get("content-type", "").split(";")[0].strip(),
+                        "kind": "feed", "size": len(response.body), "headers": headers,
+                        "body": response.body, "encoding": "utf-8",
+                        "elapsed": response.meta.get("download_latency")})
+        if response.status != 200 or "/services?" not in url:
+            return
+        try:
+            listing = json.loads(response.body)
+        except ValueError:
+            return
+        if not isinstance(listing, dict):
+            return
+        base = url.split("/services?", 1)[0]
+        services = listing.get("contents", listing.get("content")) or []
+        for service in services if isinstance(services, list) else []:
+            service_id = service.get("id") if isinstance(service, dict) else None
+            if service_id and self.feed_services < ORUK_MAX_SERVICES:
+                self.feed_services += 1
+                yield self.feed_request(f"{base}/services/{quote(str(service_id), safe='')}")
+        page = listing.get("page_number", listing.get("number"))
+        total = listing.get("total_pages", listing.get("totalPages"))
+        if isinstance(page, int) and isinstance(total, int) and page < total and services:
+            yield self.feed_request(f"{base}/services?page={page + 1}&per_page={ORUK_PER_PAGE}")
 
     # --- sitemaps --------------------------------------------------------------------------------
     def parse_robots(self, response) -> Iterator[Any]:
