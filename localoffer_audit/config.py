@@ -202,6 +202,13 @@ class Ownership:
     def names(self) -> list[str]:
         return [r.name for r in self.rules] + [self.default_name]
 
+    def contacts(self) -> dict[str, str]:
+        """Owner name -> contact (the first rule with that name gives it)."""
+        found = {self.default_name: self.default_contact}
+        for rule in reversed(self.rules):
+            found[rule.name] = rule.contact or found.get(rule.name, "")
+        return found
+
 
 @dataclass(frozen=True)
 class AuditConfig:

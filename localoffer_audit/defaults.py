@@ -77,6 +77,11 @@ CHECK_OPTIONS: dict[str, dict[str, object]] = {
         "extra_terms": [],
         "ignore_terms": [],
     },
+    "required-content": {
+        "ignore_topics": [],  # topic ids that do not apply to this site: no finding about them
+        "max_click_depth": 3,  # a required topic further than this from the start page is a warning
+        "topic_owners": {},  # topic id or owner hint -> owner name ([[owners]]) for topic findings
+    },
     "page-dates": {
         "age_sources": ["visible-text", "time-element", "json-ld", "meta", "sitemap",
                         "http-last-modified"],

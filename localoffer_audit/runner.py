@@ -76,14 +76,19 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
     code_of = {r.code: r.code for r in rules} | {r.name: r.code for r in rules}
     overrides = {code_of[key]: level for key, level in config.severity_overrides.items()}
 
+    contacts = config.ownership.contacts()
+
     def finish(found: Iterable[Finding]) -> Iterable[Finding]:
         for finding in found:
             if finding.rule not in enabled and finding.rule != CHECK_CRASHED.code:
                 continue
-            owner, contact = config.ownership.owner_for(finding.url)
+            if finding.owner:  # a check named the owner (e.g. a topic's owner): use its contact
+                owner, contact = finding.owner, contacts.get(finding.owner, "")
+            else:
+                owner, contact = config.ownership.owner_for(finding.url)
             yield finding.with_changes(
                 severity=overrides.get(finding.rule, finding.severity),
-                owner=finding.owner or owner, owner_contact=finding.owner_contact or contact)
+                owner=owner, owner_contact=finding.owner_contact or contact)
 
     collected: list[Finding] = []
     measured: list[tuple[str, str, object]] = []

@@ -113,8 +113,7 @@ def build_report(store: Store, run_id: int, rules: dict[str, Rule] | None = None
     for f in findings:
         owner_findings[f.owner or config.ownership.default_name].append(f)
     owner_pages = Counter(p.owner for p in pages if p.kind in ("html", "document"))
-    contacts = {r.name: r.contact for r in config.ownership.rules}
-    contacts[config.ownership.default_name] = config.ownership.default_contact
+    contacts = config.ownership.contacts()
     names = list(dict.fromkeys([*config.ownership.names, *owner_findings]))
     owners = [OwnerSection(name, contacts.get(name, ""), owner_pages.get(name, 0),
                            owner_findings.get(name, []),
