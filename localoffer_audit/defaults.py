@@ -77,6 +77,24 @@ CHECK_OPTIONS: dict[str, dict[str, object]] = {
         "extra_terms": [],
         "ignore_terms": [],
     },
+    "directory-records": {
+        "extra_placeholders": [],  # more whole values that mean "not filled in"
+        "record_url_patterns": [],  # regexes: more record pages, read by the generic adapter
+        "required_fields": ["cost", "age-range", "referral-route", "accessibility-info"],
+    },
+    "oruk-feed": {
+        "assured_max_months": 24,  # assured_date older than this is reported (DIR624)
+        "compare_with_site": True,  # DIR626-628: the feed against the records on the site
+    },
+    "readability": {
+        "error_reading_age": 15,  # GOV.UK aims for 9; above 15 most adults struggle
+        "ignore_acronyms": [],
+        "ignore_words": [],
+        "max_sentence_words": 25,  # GOV.UK: sentences of about 25 words or fewer
+        "min_words": 100,  # fewer words of main content: too little text to score
+        "target_reading_age": 9,  # GOV.UK content design: a reading age of 9
+        "warn_reading_age": 12,
+    },
     "required-content": {
         "ignore_topics": [],  # topic ids that do not apply to this site: no finding about them
         "max_click_depth": 3,  # a required topic further than this from the start page is a warning

@@ -601,23 +601,23 @@ LEGALISTIC_SENTENCES = [
     "Consequently, the authority anticipates that educational establishments will demonstrate, through the systematic implementation of evidence-informed interventions and the documentation of measurable outcomes, that all reasonable endeavours have been exhausted from within delegated resources prior to the submission of any application for supplementary high needs allocations.",
 ]
 
-PLAIN_SENTENCES = [
-    "We want every child in Exampleshire to get the right support at the right time, wherever they live.",
-    "Your child's nursery or school should usually be the first place you go to for help and advice.",
-    "Talk to the class teacher or the special educational needs co-ordinator about anything that is worrying you.",
-    "They will listen carefully and explain what extra support the school can offer your child this term.",
-    "Most children get the help they need from their own school without needing a formal assessment.",
-    "The school will write down a support plan for your child and share a copy of it with you.",
-    "You can ask to see the plan at any time, and you can suggest changes to it.",
-    "If things do not improve, the school can ask specialist services for additional advice and ideas.",
-    "This might be a speech and language therapist, a specialist teacher or an educational psychologist.",
-    "Everyone will ask what you think about the support, and they will also listen to your child.",
-    "We will send you a letter to explain what will happen next and when it will happen.",
-    "If you are unhappy with a decision, you can ask to talk to a manager in the service.",
-    "You can also get free, independent advice from people who understand the rules and the process.",
-    "It is a good idea to keep a record of who you spoke to and what they told you.",
-    "Please contact our friendly team if you have any questions about the information on this page.",
-    "We can also send this information to you on paper, in large print or in another language.",
+PLAIN_SENTENCES = [  # reading age 9 or under (GOV.UK's target): short sentences, everyday words
+    "We want to help every child in Exampleshire.",
+    "Your child's school is the first place to go for help.",
+    "Talk to the class teacher about what worries you.",
+    "You can also talk to the teacher who leads on special needs.",
+    "They will listen to you and to your child.",
+    "Most children get the help they need at their own school.",
+    "The school will write down a plan for your child.",
+    "You will get a copy of the plan to keep.",
+    "You can ask to change the plan at any time.",
+    "If things do not get better, the school can ask for more advice.",
+    "This could be from a speech therapist or a special teacher.",
+    "We will send you a letter to say what happens next.",
+    "If you are not happy, you can ask to speak to a manager.",
+    "You can get free advice from people who know the rules.",
+    "Keep a note of who you spoke to and what they said.",
+    "You can ask for this page on paper or in large print.",
 ]
 
 LONG_PLAIN_SENTENCES = [  # about 35 words each, short everyday words: long but not legalistic

@@ -129,7 +129,7 @@ def plant_readability(b) -> None:
         b.log.fault("readability", "long-sentences", page.path, detail="average sentence length > 25 words")
     for page in take(b, "readability", pool, b.scaled(0.01, 2)):
         _reserve(page, C.plain_text(b.rng))
-        b.log.control("readability", "plain-english", page.path, "FK grade 6-8, 150+ words")
+        b.log.control("readability", "plain-english", page.path, "reading age 9 or under, 100+ words")
     for page in take(b, "readability", pool, b.scaled(0.004, 2)):
         _reserve(page, [f"<p>{C.paragraph(b.rng, page.topic or 'advice', 2)}</p>"])
         b.log.control("readability", "short-page", page.path, "under 100 words", expected="skipped")

@@ -387,12 +387,14 @@ class LocalOfferSpider(scrapy.Spider):
         url = request.meta.get("url", request.url)
         code = error_code(failure)
         self.crawler.stats.inc_value("localoffer/errors")
-        if code == "robots" or code.startswith("blocked"):
+        kind = "feed" if request.meta.get("kind") == "feed" else "other"
+        if kind == "other" and (code == "robots" or code.startswith("blocked")):
             # Not fetched at all: it is a link target we were not allowed to request.
             yield LinkStatusItem(LinkStatus(url, None, error=code))
             return
+        # A feed that could not be fetched is still the feed: its checks say it is down.
         yield PageItem({"url": url, "final_url": url, "status": None, "content_type": "",
-                        "kind": "other", "error": code, "depth": request.meta.get("clicks")})
+                        "kind": kind, "error": code, "depth": request.meta.get("clicks")})
 
     # --- link checks -----------------------------------------------------------------------------
     def parse_check(self, response) -> Iterator[Any]:
