@@ -12,7 +12,7 @@ Checks do no network I/O: everything they need was recorded by the crawl.
 from __future__ import annotations
 
 from importlib import resources
-from typing import Any, ClassVar, Iterable, Mapping, Protocol, runtime_checkable
+from typing import Any, Callable, ClassVar, Iterable, Mapping, Protocol, runtime_checkable
 
 from ..models import Finding, Page, Rule, Site
 
@@ -79,6 +79,15 @@ class NoOptions:
         if options:
             raise ValueError(f"takes no options, got {', '.join(options)}")
         return cls()
+
+
+def rule_factory(family: str) -> Callable[..., Rule]:
+    """`make(code, name, summary, severity, fix, *tags)` for one family's rules: the family is
+    also the first tag, and the doc comes from checks/docs/<CODE>.md."""
+    def make(code: str, name: str, summary: str, severity, fix: str, *tags: str) -> Rule:
+        return Rule(code, name, summary, severity, family, tags=(family, *tags), fix=fix,
+                    doc=load_doc(code))
+    return make
 
 
 def load_doc(code: str, package: str = __name__) -> str:

@@ -26,7 +26,7 @@ from importlib import resources
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..models import Finding, Page, Rule, Severity, Site
-from . import load_doc
+from . import rule_factory
 
 NAME = "required-content"
 FAMILY = "required-content"
@@ -47,9 +47,7 @@ OWNER_HINTS = {
 }
 
 
-def _rule(code: str, name: str, summary: str, severity: Severity, fix: str, *tags: str) -> Rule:
-    return Rule(code, name, summary, severity, FAMILY, tags=("required-content", *tags),
-                fix=fix, doc=load_doc(code))
+_rule = rule_factory(FAMILY)
 
 
 TOPIC_MISSING = _rule(

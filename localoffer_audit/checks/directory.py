@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from ..dates import long_date
 from ..models import Finding, Page, Rule, Severity, Site
-from . import load_doc, read_options
+from . import read_options, rule_factory
 from .directory_adapters import extract_record, generic_adapter, last_updated
 from .directory_adapters.common import (REQUIRABLE, Pair, Placeholders, Record, RecordKey,
                                         age_ranges, email_candidates, email_problem, links_in,
@@ -36,9 +36,7 @@ FAMILY = "directory"
 
 
 
-def _rule(code: str, name: str, summary: str, severity: Severity, fix: str, *tags: str) -> Rule:
-    return Rule(code, name, summary, severity, FAMILY, tags=("directory", *tags), fix=fix,
-                doc=load_doc(code))
+_rule = rule_factory(FAMILY)
 
 
 MISSING_CONTACT = _rule(

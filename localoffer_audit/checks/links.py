@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote, unquote, urlsplit
 
 from ..models import Finding, Link, LinkStatus, Page, Rule, Severity, Site
-from . import NoOptions, load_doc, read_options
+from . import NoOptions, read_options, rule_factory
 
 # --- data ----------------------------------------------------------------------------------------
 
@@ -39,10 +39,7 @@ PHRASES = _load_data("phrases")
 RETIRED_DOMAINS = _load_data("retired_domains")["domain"]
 
 
-def _rule(code: str, name: str, summary: str, severity: Severity, fix: str,
-          tags: tuple[str, ...] = ()) -> Rule:
-    return Rule(code, name, summary, severity, "links", tags=("links", *tags), fix=fix,
-                doc=load_doc(code))
+_rule = rule_factory("links")
 
 
 # --- rules ---------------------------------------------------------------------------------------
@@ -50,70 +47,65 @@ def _rule(code: str, name: str, summary: str, severity: Severity, fix: str,
 BROKEN_INTERNAL = _rule(
     "LNK301", "broken-internal-link", "Link to a page on this site that does not work",
     Severity.ERROR, "Change the link to point to the page's current address, or remove it if the "
-    "page has gone for good.", ("internal",))
+    "page has gone for good.", "internal")
 BROKEN_EXTERNAL = _rule(
     "LNK302", "broken-external-link", "Link to a page on another website that does not work",
-    Severity.ERROR, MESSAGES["fix"]["not-found"], ("external",))
+    Severity.ERROR, MESSAGES["fix"]["not-found"], "external")
 UNREACHABLE = _rule(
     "LNK303", "link-unreachable", "Link to a website that cannot be reached at all",
     Severity.ERROR, MESSAGES["fix"]["connection"])
 BROKEN_REDIRECT = _rule(
     "LNK304", "broken-redirect", "Link that goes round in a loop of redirects, or through too "
-    "many of them, and never opens", Severity.ERROR, MESSAGES["fix"]["redirect-loop"],
-    ("redirects",))
+    "many of them, and never opens", Severity.ERROR, MESSAGES["fix"]["redirect-loop"], "redirects")
 REDIRECT_CHAIN = _rule(
     "LNK305", "redirect-chain", "Link that is redirected several times before it opens",
-    Severity.WARNING, "Change the link to go straight to the address it ends up at.",
-    ("redirects",))
+    Severity.WARNING, "Change the link to go straight to the address it ends up at.", "redirects")
 MOVED_ELSEWHERE = _rule(
     "LNK306", "redirect-to-other-website", "Link that now takes people to a different website",
     Severity.WARNING, "Open the link and check that where it ends up is still the right page, then "
-    "link to that address directly (or remove the link).", ("redirects", "external"))
+    "link to that address directly (or remove the link).", "redirects", "external")
 SLOW_LINK = _rule(
     "LNK307", "slow-link", "Link to a page that takes a long time to answer",
     Severity.WARNING, "Open the link yourself. If it is often slow, link to a faster page with the "
-    "same information, or warn readers that it can be slow.", ("external",))
+    "same information, or warn readers that it can be slow.", "external")
 INSECURE_LINK = _rule(
     "LNK308", "http-link-where-https-works", "Link uses an insecure http: address although the "
     "secure https: address works", Severity.WARNING,
-    "Change the start of the address from http:// to https://.", ("security",))
+    "Change the start of the address from http:// to https://.", "security")
 RETIRED_DOMAIN = _rule(
     "LNK309", "retired-domain", "Link to the website of an organisation that no longer exists",
     Severity.WARNING, "Find the same information on the website of the organisation that took "
-    "over, and link to that.", ("external",))
+    "over, and link to that.", "external")
 BAD_MAILTO = _rule(
     "LNK310", "malformed-mailto", "Email link with an address that cannot work",
     Severity.WARNING, "Correct the email address in the link (it needs a name, an @ and a full "
-    "domain such as exampleshire.gov.uk), or remove the link.", ("contact",))
+    "domain such as exampleshire.gov.uk), or remove the link.", "contact")
 BAD_TEL = _rule(
     "LNK311", "malformed-tel", "Phone link with a number that cannot be dialled",
     Severity.WARNING, "Correct the number in the link: digits only, with the full area code, for "
-    "example tel:01632960410 (spaces are fine in the text people read).", ("contact",))
+    "example tel:01632960410 (spaces are fine in the text people read).", "contact")
 LOGIN_IN_LINK = _rule(
     "LNK312", "login-details-in-link", "Link with a user name or password written into it",
     Severity.WARNING, "Remove the login details (everything between // and @) from the link. If "
     "the page needs a login, say so in the text instead, and ask whoever owns the account to "
-    "change the password.",
-    ("security",))
+    "change the password.", "security")
 CANNOT_VERIFY = _rule(
     "LNK313", "link-cannot-be-verified", "Link that could not be checked automatically (the "
-    "website blocks robots or limits requests)", Severity.NOTICE, MESSAGES["fix"]["bot-wall"],
-    ("external", "cannot-verify"))
+    "website blocks robots or limits requests)", Severity.NOTICE, MESSAGES["fix"]["bot-wall"], "external", "cannot-verify")
 SOFT_404 = _rule(
     "LNK314", "soft-404", "Link to a page that says it is missing, or is empty, although it "
     "loads normally", Severity.ERROR,
     "Link to the page that now holds the information, or remove the link. Ask the web team to "
-    "make missing pages answer \u201cnot found\u201d (404) and to remove empty pages.",
-    ("internal",))
+    "make missing pages answer \u201cnot found\u201d (404) and to remove empty pages.", "internal")
 MISSING_FRAGMENT = _rule(
     "LNK315", "missing-fragment", "Link to a section (#name) that does not exist on the page",
     Severity.WARNING, "Change the part after # to the id of a section that exists on the page "
-    "(it is case-sensitive), or remove the # part.", ("internal",))
+    "(it is case-sensitive), or remove the # part.", "internal")
 DOCUMENT_TEXT = _rule(
     "LNK316", "document-link-hides-type", "Link text like \u201cclick here\u201d opens a "
     "document without saying what it is, its file type or its size", Severity.WARNING,
     "Write link text that names the document and gives its type and size, for example "
-    "\u201cShort breaks statement (PDF, 250 KB)\u201d.", ("documents",))
+    "\u201cShort breaks statement (PDF, 250 KB)\u201d.", "documents")
 
 # --- options -------------------------------------------------------------------------------------
 

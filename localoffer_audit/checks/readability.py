@@ -29,8 +29,8 @@ from lxml import etree
 from .. import dates as D
 from .. import text_stats as T
 from ..dates import Block
-from ..models import Finding, Page, Rule, Severity
-from . import load_doc, read_options
+from ..models import Finding, Page, Severity
+from . import read_options, rule_factory
 from .staleness import required_text
 
 FAMILY = "readability"
@@ -38,9 +38,7 @@ NAME = "readability"
 
 
 
-def _rule(code: str, name: str, summary: str, severity: Severity, fix: str, *tags: str) -> Rule:
-    return Rule(code, name, summary, severity, FAMILY, tags=("readability", *tags), fix=fix,
-                doc=load_doc(code))
+_rule = rule_factory(FAMILY)
 
 
 _PLAIN_FIX = ("Rewrite the page in plain English: short sentences (15 to 20 words on average, "

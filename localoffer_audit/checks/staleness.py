@@ -27,14 +27,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 from .. import dates as D
 from ..dates import Block, FoundDate, PageDates, long_date
 from ..models import Finding, Page, Rule, Severity
-from . import load_doc, read_options
+from . import read_options, rule_factory
 
 FAMILY = "staleness"
 
 
-def _rule(code: str, name: str, summary: str, severity: Severity, fix: str, *tags: str) -> Rule:
-    return Rule(code, name, summary, severity, FAMILY, tags=("staleness", *tags), fix=fix,
-                doc=load_doc(code))
+_rule = rule_factory(FAMILY)
 
 
 _REVIEW_FIX = ("Check the page with the team that owns it, correct anything that has changed, "
