@@ -18,7 +18,8 @@ from ..errors import AuditError
 from ..registry import discover_reporters
 from .viewmodel import ReportData
 
-DEFAULT_FORMATS = ("html", "jsonl", "summary", "coverage")
+DEFAULT_FORMATS = ("html", "jsonl", "summary", "coverage", "sarif", "junit", "markdown",
+                   "owner-csv")
 
 
 def write_atomic(path: Path, chunks: Iterable[str]) -> Path:

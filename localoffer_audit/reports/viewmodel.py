@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from .. import __version__
+from .. import __version__, history
+from ..history import RunChanges
 from ..config import config_from_dict
 from ..models import FAMILIES, Finding, Rule, Severity
 from ..store import Store
@@ -72,6 +73,22 @@ class ReportData:
     findings_by_page: dict[str, list[Finding]] = field(default_factory=dict)
     metric_names: tuple[str, ...] = ()  # per-page values measured by checks (pages.jsonl fields)
     site_metrics: dict[str, Any] = field(default_factory=dict)  # e.g. "coverage"
+    changes: RunChanges | None = None  # against the previous checked run of the same site
+    trend: list[dict[str, Any]] = field(default_factory=list)  # history.trend, oldest first
+    time_to_fix: dict[str, dict[str, Any]] = field(default_factory=dict)  # owner -> fixed, days
+    accepted: frozenset[str] = frozenset()  # fingerprints accepted in a baseline file
+
+    def is_accepted(self, finding: Finding) -> bool:
+        return finding.fingerprint in self.accepted
+
+    @property
+    def unaccepted_worst(self) -> str | None:
+        """The worst severity among findings not accepted in the baseline (for --fail-on)."""
+        for level in SEVERITY_ORDER:
+            if any(f.severity.value == level and f.fingerprint not in self.accepted
+                   for f in self.findings):
+                return level
+        return None
 
     @property
     def worst(self) -> str | None:
@@ -93,7 +110,8 @@ def severity_key(finding: Finding) -> tuple:
 
 
 def build_report(store: Store, run_id: int, rules: dict[str, Rule] | None = None,
-                 metric_names: tuple[str, ...] = ()) -> ReportData:
+                 metric_names: tuple[str, ...] = (),
+                 baseline: frozenset[str] = frozenset()) -> ReportData:
     run = store.run(run_id)
     config = config_from_dict(run["config"])
     findings = sorted(store.findings(run_id), key=severity_key)
@@ -139,4 +157,8 @@ def build_report(store: Store, run_id: int, rules: dict[str, Rule] | None = None
         findings_by_page=dict(by_page),
         metric_names=tuple(metric_names),
         site_metrics=store.site_metrics(run_id),
+        changes=history.changes_since_previous(store, run_id),
+        trend=history.trend(store, run_id),
+        time_to_fix=history.time_to_fix(store, run_id),
+        accepted=frozenset(baseline),
     )

@@ -1,0 +1,14 @@
+"""Being built (issue 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .viewmodel import ReportData
+
+
+class MarkdownReporter:
+    name = "markdown"
+
+    def write(self, data: ReportData, out_dir: Path) -> list[Path]:
+        return []
