@@ -37,6 +37,10 @@ def _err(message: str) -> None:
     print(f"localoffer-audit: error: {message}", file=sys.stderr)
 
 
+def _err_note(message: str) -> None:
+    print(f"localoffer-audit: note: {message}", file=sys.stderr)
+
+
 # ---- shared option groups -------------------------------------------------------------------
 
 def _add_crawl_options(p: argparse.ArgumentParser) -> None:
@@ -58,6 +62,15 @@ def _add_fail_on(p: argparse.ArgumentParser) -> None:
                         f"{defaults.FAIL_ON})")
 
 
+def _add_baseline(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--baseline", metavar="FILE",
+                   help="accepted findings (written by `localoffer-audit baseline`): still reported, "
+                        "but only findings not in it count for --fail-on")
+
+
+RUN_HELP = "run id, 'latest', or 'previous' (the checked run of the same site before latest)"
+
+
 def build_parser() -> ArgumentParser:
     parser = ArgumentParser(prog="localoffer-audit", description=(
         "Audit a SEND Local Offer website: crawl -> store -> check -> report."))
@@ -69,6 +82,7 @@ def build_parser() -> ArgumentParser:
     _add_crawl_options(p)
     p.add_argument("--out", required=True, metavar="DIR", help="where to write the report files")
     _add_fail_on(p)
+    _add_baseline(p)
 
     p = sub.add_parser("crawl", help="stage 1: crawl the site into the store; prints the run id")
     _add_crawl_options(p)
@@ -76,19 +90,33 @@ def build_parser() -> ArgumentParser:
     for name, text in (("check", "stage 3: run the checks on a stored crawl"),
                        ("report", "stage 4: write the report files for a checked run")):
         p = sub.add_parser(name, help=text)
-        p.add_argument("run", metavar="RUN", help="run id, or 'latest'")
+        p.add_argument("run", metavar="RUN", help=RUN_HELP)
         p.add_argument("--db", metavar="PATH", help="SQLite store (default: ./localoffer-audit.sqlite)")
         if name == "report":
             p.add_argument("--out", required=True, metavar="DIR")
             p.add_argument("--format", default="html,jsonl,summary,coverage",
                            help="comma-separated reporters (default: html,jsonl,summary,coverage)")
             _add_fail_on(p)
+            _add_baseline(p)
         else:
             p.add_argument("--config", metavar="FILE",
                            help="check with this config's [audit] and [checks] instead of the crawl's")
 
     p = sub.add_parser("runs", help="list the runs in a store")
     p.add_argument("--db", metavar="PATH")
+
+    p = sub.add_parser("diff", help="new, fixed and persisting findings between two checked runs")
+    p.add_argument("before", metavar="RUN_A", help="the earlier run: " + RUN_HELP)
+    p.add_argument("after", metavar="RUN_B", help="the later run: " + RUN_HELP)
+    p.add_argument("--db", metavar="PATH", help="SQLite store (default: ./localoffer-audit.sqlite)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--all", action="store_true",
+                   help="table: list persisting findings too, not only new and fixed")
+
+    p = sub.add_parser("baseline", help="write a baseline file accepting a checked run's findings")
+    p.add_argument("run", metavar="RUN", help=RUN_HELP)
+    p.add_argument("--db", metavar="PATH", help="SQLite store (default: ./localoffer-audit.sqlite)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the baseline file to write")
 
     p = sub.add_parser("rules", help="list every installed rule")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -150,15 +178,43 @@ def _open_store(db: str | None):
 
 
 def _run_id(store, text: str) -> int:
-    if text == "latest":
+    """A run id, 'latest' (the newest run) or 'previous' (the checked run of the same site
+    before the newest); an id that is not in the store is an error naming it."""
+    if text in ("latest", "previous"):
         run_id = store.latest_run_id()
         if run_id is None:
             raise AuditError(f"{store.path} has no runs yet")
+        if text == "previous":
+            from .history import previous_run
+
+            latest, run_id = run_id, previous_run(store, run_id)
+            if run_id is None:
+                raise AuditError(f"no checked run of {store.run(latest)['site']!r} before the "
+                                 f"latest run ({latest}) in {store.path}")
         return run_id
     try:
-        return int(text)
+        run_id = int(text)
     except ValueError:
-        raise ConfigError(f"RUN must be a run id or 'latest', got {text!r}") from None
+        raise ConfigError(f"RUN must be a run id, 'latest' or 'previous', got {text!r}") from None
+    store.run(run_id)  # StoreError naming the store and the runs it has
+    return run_id
+
+
+def _checked_run(store, run_id: int) -> dict[str, Any]:
+    """The run, which must have been checked (otherwise its findings are not there)."""
+    run = store.run(run_id)
+    if run["status"] != "checked":
+        raise AuditError(f"run {run_id} has not been checked (status: {run['status']}); "
+                         f"run `localoffer-audit check {run_id}` first")
+    return run
+
+
+def _read_baseline(path: str | None) -> frozenset[str]:
+    if not path:
+        return frozenset()
+    from .history import read_baseline
+
+    return read_baseline(path)
 
 
 def _exit_for(worst: str | None, fail_on: str) -> int:
@@ -216,7 +272,8 @@ def do_check(store, run_id: int, config: AuditConfig, console, progress: bool = 
     return outcome
 
 
-def do_report(store, run_id: int, out: Path, formats: Sequence[str] = ()):
+def do_report(store, run_id: int, out: Path, formats: Sequence[str] = (),
+              baseline: frozenset[str] = frozenset()):
     from .registry import discover_checks
     from .reports import DEFAULT_FORMATS, render_all
     from .reports.viewmodel import build_report
@@ -225,25 +282,39 @@ def do_report(store, run_id: int, out: Path, formats: Sequence[str] = ()):
     checks = discover_checks()
     rules = {r.code: r for r in known_rules(checks)}
     metric_names = tuple(dict.fromkeys(name for c in checks for name in c.metrics))
-    data = build_report(store, run_id, rules, metric_names)
+    data = build_report(store, run_id, rules, metric_names, baseline=baseline)
     return data, render_all(data, out, formats or DEFAULT_FORMATS)
 
 
-def print_summary(console, data, written: Sequence[Path]) -> None:
+def print_summary(console, data, written: Sequence[Path], baseline: str | None = None) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"Findings for {data.run['site']} (run {data.run['id']})", show_edge=False)
+    table = Table(title=f"Findings for {escape(data.run['site'])} (run {data.run['id']})",
+                  show_edge=False)
     table.add_column("Owner")
     for level in ("error", "warning", "notice"):
         table.add_column(level.capitalize() + "s", justify="right")
     for owner in data.owners:
-        table.add_row(owner.name, *(str(owner.by_severity.get(level, 0))
+        table.add_row(escape(owner.name), *(str(owner.by_severity.get(level, 0))
                                     for level in ("error", "warning", "notice")))
     console.print(table)
     counts = data.page_counts()
     console.print(f"{counts['total']} addresses crawled ({counts['html']} pages, "
                   f"{counts['documents']} documents); {len(data.findings)} findings.",
                   highlight=False)
+    changes = data.changes
+    if changes is not None and changes.before is not None:
+        c = changes.counts()
+        console.print(f"Since run {changes.before}: {c['new']} new, {c['fixed']} fixed, "
+                      f"{c['persisting']} persisting.", highlight=False)
+    if baseline is not None:
+        accepted = sum(1 for f in data.findings if data.is_accepted(f))
+        console.print(f"{accepted} accepted in baseline {baseline}; "
+                      f"{len(data.findings) - accepted} not accepted.", highlight=False)
+        if data.accepted and not accepted and data.findings:
+            _err_note(f"none of the {len(data.accepted)} findings accepted in {baseline} occur "
+                      f"in run {data.run['id']} (a baseline of another site?)")
     for path in written:
         console.print(f"wrote {path}", highlight=False)
 
@@ -252,6 +323,7 @@ def print_summary(console, data, written: Sequence[Path]) -> None:
 
 def cmd_audit(args) -> int:
     config = config_from_args(args)
+    baseline = _read_baseline(args.baseline)  # before crawling: a bad file costs nothing
     out = Path(args.out)
     db = _db_for(config, args.out)
     console = _console()
@@ -260,10 +332,10 @@ def cmd_audit(args) -> int:
 
     with Store(db) as store:
         do_check(store, run_id, config, console, progress=not args.no_progress)
-        data, written = do_report(store, run_id, out)
-    print_summary(console, data, written)
+        data, written = do_report(store, run_id, out, baseline=baseline)
+    print_summary(console, data, written, args.baseline)
     print((out / "report.html").resolve())
-    return _exit_for(data.worst, config.audit["fail_on"])
+    return _exit_for(data.unaccepted_worst, config.audit["fail_on"])
 
 
 def cmd_crawl(args) -> int:
@@ -288,12 +360,13 @@ def cmd_check(args) -> int:
 
 def cmd_report(args) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    baseline = _read_baseline(args.baseline)
     with _open_store(args.db) as store:
         run_id = _run_id(store, args.run)
-        data, written = do_report(store, run_id, Path(args.out), formats)
+        data, written = do_report(store, run_id, Path(args.out), formats, baseline=baseline)
         fail_on = args.fail_on or store.run(run_id)["config"]["audit"]["fail_on"]
-    print_summary(_console(), data, written)
-    return _exit_for(data.worst, fail_on)
+    print_summary(_console(), data, written, args.baseline)
+    return _exit_for(data.unaccepted_worst, fail_on)
 
 
 def cmd_runs(args) -> int:
@@ -308,6 +381,82 @@ def cmd_runs(args) -> int:
         table.add_row(str(r["id"]), r["site"], r["started_at"], r["finished_at"] or "", r["status"],
                       str(r["pages"]), str(r["findings"]))
     _console().print(table)
+    return EXIT_OK
+
+
+CHANGES = ("new", "fixed", "persisting")
+DIFF_FIELDS = ("fingerprint", "rule", "rule_name", "family", "severity", "url", "target",
+               "selector", "message", "owner", "owner_contact")
+
+
+def _diff_record(f) -> dict[str, Any]:
+    return {name: f.severity.value if name == "severity" else getattr(f, name)
+            for name in DIFF_FIELDS}
+
+
+def cmd_diff(args) -> int:
+    from .history import compare
+    from .reports.viewmodel import OUTPUT_SCHEMA_VERSION, severity_key
+
+    with _open_store(args.db) as store:
+        runs = [_checked_run(store, _run_id(store, text)) for text in (args.before, args.after)]
+        changes = compare(store, runs[0]["id"], runs[1]["id"])
+    if runs[0]["site"] != runs[1]["site"]:
+        _err_note(f"runs {runs[0]['id']} and {runs[1]['id']} audited different sites "
+                  f"({runs[0]['site']!r}, {runs[1]['site']!r}); nothing can match")
+    about = lambda run: {k: run[k] for k in ("id", "site", "started_at", "finished_at", "status")}
+    if args.format == "json":
+        print(json.dumps({
+            "schema_version": OUTPUT_SCHEMA_VERSION, "tool": "localoffer-audit",
+            "before": about(runs[0]), "after": about(runs[1]), "counts": changes.counts(),
+            "by_owner": changes.by_owner(),
+            **{change: [_diff_record(f) for f in sorted(getattr(changes, change), key=severity_key)]
+               for change in CHANGES}}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    if not console.is_terminal:  # piped or redirected: one line per row, addresses unbroken
+        from rich.console import Console
+
+        console = Console(width=1000)
+    counts = changes.counts()
+    table = Table(title=f"Findings from run {runs[0]['id']} to run {runs[1]['id']} "
+                        f"({escape(runs[1]['site'])})", show_edge=False)
+    table.add_column("Owner")
+    for change in CHANGES:
+        table.add_column(change.capitalize(), justify="right")
+    for owner, by_change in changes.by_owner().items():
+        table.add_row(escape(owner or "(no owner)"), *(str(by_change[c]) for c in CHANGES))
+    table.add_row("[b]Total[/b]", *(f"[b]{counts[c]}[/b]" for c in CHANGES))
+    console.print(table)
+    listed = CHANGES if args.all else CHANGES[:2]
+    rows = [(change, f) for change in listed
+            for f in sorted(getattr(changes, change), key=severity_key)]
+    if rows:
+        table = Table(show_edge=False)
+        for column in ("Change", "Severity", "Rule", "Page", "Target", "Owner"):
+            table.add_column(column, overflow="fold")
+        for change, f in rows:
+            table.add_row(change, f.severity.value, f"{f.rule} {f.rule_name}", escape(f.url),
+                          escape(f.target or f.selector or ""), escape(f.owner or ""))
+        console.print(table)
+    console.print(f"{counts['new']} new, {counts['fixed']} fixed, {counts['persisting']} "
+                  f"persisting" + ("" if args.all or not counts["persisting"]
+                                   else " (--all lists the persisting ones)") + ".",
+                  highlight=False)
+    return EXIT_OK
+
+
+def cmd_baseline(args) -> int:
+    from .history import write_baseline
+
+    with _open_store(args.db) as store:
+        run = _checked_run(store, _run_id(store, args.run))
+        count = write_baseline(args.out, store.findings(run["id"]), run["id"], site=run["site"])
+    print(f"wrote {args.out}: {count} findings of run {run['id']} accepted")
     return EXIT_OK
 
 
@@ -360,7 +509,8 @@ def cmd_demo(args) -> int:
 
 
 COMMANDS = {"audit": cmd_audit, "crawl": cmd_crawl, "check": cmd_check, "report": cmd_report,
-            "runs": cmd_runs, "rules": cmd_rules, "explain": cmd_explain, "demo": cmd_demo}
+            "runs": cmd_runs, "diff": cmd_diff, "baseline": cmd_baseline, "rules": cmd_rules,
+            "explain": cmd_explain, "demo": cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -381,6 +531,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted; everything collected so far is kept in the store")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `localoffer-audit diff ... | head`: the reader has had enough
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,7 @@ same problem in two runs is the same finding however its message is worded.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,16 @@ class RunChanges:
 
     def counts(self) -> dict[str, int]:
         return {"new": len(self.new), "fixed": len(self.fixed), "persisting": len(self.persisting)}
+
+    def by_owner(self) -> dict[str, dict[str, int]]:
+        """Owner -> counts of new, fixed and persisting findings (owners with any), by name.
+        A fixed finding counts for the owner it had when it was last seen."""
+        out: dict[str, dict[str, int]] = {}
+        for change in ("new", "fixed", "persisting"):
+            for f in getattr(self, change):
+                counts = out.setdefault(f.owner, {"new": 0, "fixed": 0, "persisting": 0})
+                counts[change] += 1
+        return dict(sorted(out.items()))
 
 
 def previous_run(store: Store, run_id: int) -> int | None:
@@ -109,33 +120,56 @@ def time_to_fix(store: Store, run_id: int, limit: int = 24) -> dict[str, dict[st
 
 # --- baselines: accepted findings, by fingerprint ------------------------------------------------
 
-def write_baseline(path: str | Path, findings: Iterable[Finding], run_id: int) -> int:
-    findings = sorted(findings, key=lambda f: f.fingerprint)
-    data = {"format": BASELINE_FORMAT, "version": BASELINE_VERSION, "run_id": run_id,
-            "accepted": [{"fingerprint": f.fingerprint, "rule": f.rule, "url": f.url,
-                          "target": f.target} for f in findings]}
+def write_baseline(path: str | Path, findings: Iterable[Finding], run_id: int,
+                   site: str | None = None) -> int:
+    """Write a baseline accepting `findings`; returns how many. The file is replaced atomically,
+    so a CI job never reads a half-written baseline."""
+    findings = sorted({f.fingerprint: f for f in findings}.values(), key=lambda f: f.fingerprint)
+    data: dict[str, Any] = {"format": BASELINE_FORMAT, "version": BASELINE_VERSION,
+                            "run_id": run_id}
+    if site is not None:
+        data["site"] = site
+    data["accepted"] = [{"fingerprint": f.fingerprint, "rule": f.rule, "url": f.url,
+                         "target": f.target} for f in findings]
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        Path(path).write_text(json.dumps(data, indent=1) + "\n", "utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        os.replace(tmp, path)
     except OSError as exc:
-        raise AuditError(f"cannot write baseline {path}: {exc.strerror}") from None
+        tmp.unlink(missing_ok=True)
+        raise AuditError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
     return len(findings)
 
 
-def read_baseline(path: str | Path) -> set[str]:
+def read_baseline(path: str | Path) -> frozenset[str]:
     """Fingerprints of accepted findings. A bad file is a one-line error naming it."""
     try:
-        data = json.loads(Path(path).read_text("utf-8"))
+        text = Path(path).read_text("utf-8")
     except FileNotFoundError:
         raise AuditError(f"baseline file not found: {path}") from None
-    except (OSError, ValueError) as exc:
+    except UnicodeDecodeError:
+        raise AuditError(f"baseline file {path} is not valid JSON: not UTF-8 text") from None
+    except OSError as exc:
+        raise AuditError(f"cannot read baseline file {path}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
         raise AuditError(f"baseline file {path} is not valid JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != BASELINE_FORMAT:
-        raise AuditError(f"{path} is not a localoffer-audit baseline file")
+        raise AuditError(f"{path} is not a localoffer-audit baseline file "
+                         f"(no \"format\": \"{BASELINE_FORMAT}\")")
     if data.get("version") != BASELINE_VERSION:
         raise AuditError(f"baseline {path} has version {data.get('version')!r}; this "
                          f"localoffer-audit reads version {BASELINE_VERSION}")
     accepted = data.get("accepted")
     if not isinstance(accepted, list):
         raise AuditError(f"baseline {path} has no 'accepted' list")
-    return {entry["fingerprint"] for entry in accepted
-            if isinstance(entry, dict) and isinstance(entry.get("fingerprint"), str)}
+    fingerprints = []
+    for number, entry in enumerate(accepted, 1):
+        fingerprint = entry.get("fingerprint") if isinstance(entry, dict) else None
+        if not isinstance(fingerprint, str) or not fingerprint.strip():
+            raise AuditError(f"baseline {path}: accepted entry {number} has no fingerprint")
+        fingerprints.append(fingerprint.strip())
+    return frozenset(fingerprints)
