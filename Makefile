@@ -3,9 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+BROWSER_STAMP := $(VENV)/.browser-stamp
+# The browser tests (tests/test_report_browser.py) drive Debian's Chromium with Playwright and
+# run axe-core (bundled in axe-playwright-python). Playwright never downloads a browser here.
+BROWSER_PACKAGES := playwright axe-playwright-python
 PYTEST_ARGS ?=
 
-.PHONY: install demo test docs bench bench-accuracy clean
+.PHONY: install browser-deps demo test docs bench bench-accuracy bench-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +21,26 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(BROWSER_PACKAGES)
+	touch $(BROWSER_STAMP)
+
+# Chromium comes from Debian (apt) when we are root; otherwise the browser tests skip and say so.
+browser-deps: $(BROWSER_STAMP)
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends chromium >/dev/null) \
+		|| echo "warning: could not install chromium: the browser tests will skip"; \
+	else \
+		echo "note: chromium is not installed and this is not root: the browser tests will skip"; \
+	fi
+
 demo: install
 	$(BIN)/localoffer-audit demo --out demo-out
 
-test: install
+test: install browser-deps
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 docs: install
@@ -32,5 +52,8 @@ bench: install
 bench-accuracy: install
 	$(BIN)/python bench/accuracy.py
 
+bench-report: install
+	$(BIN)/python bench/report_scale.py
+
 clean:
-	rm -rf $(VENV) demo-out *.egg-info .pytest_cache
+	rm -rf $(VENV) demo-out *.egg-info .pytest_cache tests/actual
