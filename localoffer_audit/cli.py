@@ -94,8 +94,8 @@ def build_parser() -> ArgumentParser:
         p.add_argument("--db", metavar="PATH", help="SQLite store (default: ./localoffer-audit.sqlite)")
         if name == "report":
             p.add_argument("--out", required=True, metavar="DIR")
-            p.add_argument("--format", default="html,jsonl,summary,coverage",
-                           help="comma-separated reporters (default: html,jsonl,summary,coverage)")
+            p.add_argument("--format", default=None,
+                           help="comma-separated reporters (default: all of them)")
             _add_fail_on(p)
             _add_baseline(p)
         else:
@@ -359,7 +359,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_report(args) -> int:
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    formats = [f.strip() for f in (args.format or "").split(",") if f.strip()]
     baseline = _read_baseline(args.baseline)
     with _open_store(args.db) as store:
         run_id = _run_id(store, args.run)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -162,11 +163,11 @@ def finding_rows(data: ReportData, view: PageView) -> Markup:
     holds: every value is escaped (markupsafe.escape), crawled or not; nothing is trusted.
     """
     out: list[str] = []
-    accepted = data.accepted
+    accepted, new = data.accepted, data.new_keys
     for f in view.findings:
         level = str.__str__(f.severity)  # a StrEnum: its value, without the slow .value
         first = [f'<tr><td><span class="sev sev-{level}">{level}</span>']
-        if data.is_new(f):
+        if new and (f.rule, f.url, f.target or f.selector or "") in new:  # data.is_new(f)
             first.append('<br><span class="tag tag-new">New</span>')
         if accepted and f.fingerprint in accepted:
             first.append('<br><span class="tag tag-accepted">Accepted</span>')
@@ -246,7 +247,7 @@ class PageView:
             counts[f.severity] += 1  # a StrEnum: the same key as its value
         return counts
 
-    @property
+    @cached_property
     def short(self) -> str:
         return short_url(self.url)
 
