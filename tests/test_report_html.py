@@ -17,7 +17,7 @@ from localoffer_audit.config import build_config
 from localoffer_audit.models import Finding, Link, Page, Severity
 from localoffer_audit.registry import discover_checks, instantiate
 from localoffer_audit.reports import charts
-from localoffer_audit.reports.html import HtmlReporter, safe_href, slugify
+from localoffer_audit.reports.html import HtmlReporter, Layout, safe_href
 from localoffer_audit.reports.viewmodel import (BARRIERS, OTHER_BARRIER, PLAIN_PROBLEMS,
                                                 barrier_for, build_report)
 from localoffer_audit.runner import known_rules, run_checks
@@ -169,11 +169,26 @@ def test_charts_escape_their_labels():
     assert all(el.tag in ALLOWED_TAGS for el in tree.iter() if el.tag != "div")
 
 
-def test_owner_file_names_are_plain_and_unique():
-    assert slugify("Family Hub (partner site)") == "family-hub-partner-site"
-    assert slugify("Équipe d'accueil") == "equipe-d-accueil"
-    assert slugify(PAYLOAD) == "script-alert-1-script-img-src-x-onerror-alert-2"
-    assert slugify("../../etc") == "etc" and slugify("日本") == "owner"
+def test_owner_pages_are_named_like_the_owner_csv_files(demo):
+    out = demo["out"]
+    pages = {p.stem for p in (out / "owners").glob("*.html")}
+    sheets = {p.stem for p in (out / "owners").glob("*.csv")} - {"index"}
+    assert pages == sheets == {"local-offer-team", "family-information-service-directory",
+                               "family-hub-partner-site", "health-partners-icb"}
+
+
+def test_owner_file_names_are_plain_and_unique(tmp_path):
+    store, run = _hostile_store(tmp_path)
+    with store:
+        data = build_report(store, run)
+    data.owners += [type(data.owners[0])(name, "", 1, [], {}) for name in
+                    ("Index", "../../etc", "\u65e5\u672c", "\u00c9quipe d'accueil", "A&B", "A-B")]
+    paths = Layout(data).owner_paths
+    assert len(set(paths.values())) == len(paths)
+    assert all(re.fullmatch(r"owners/[a-z0-9-]+\.html", p) for p in paths.values())
+    assert paths["Index"] == "owners/index-owner.html" and paths["../../etc"] == "owners/etc.html"
+    assert paths["\u00c9quipe d'accueil"] == "owners/equipe-d-accueil.html"
+    assert {paths["A&B"], paths["A-B"]} == {"owners/a-b.html", "owners/a-b-2.html"}
 
 
 # --- the report checks itself ----------------------------------------------------------------

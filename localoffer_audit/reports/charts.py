@@ -225,27 +225,40 @@ def line_chart(chart_id: str, title: str, desc: str, x_labels: Sequence[str],
 
 def heat_map(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, str]],
              columns: Sequence[str], values: Sequence[Sequence[int]],
-             label_width: int = 330, width: int = 760) -> Markup:
+             label_width: int = 340, width: int = 800, column_title: str = "") -> Markup:
     """Rows are (label, status); a status cell, then one shaded cell per column with its count.
-    Shades step with the count and every cell shows its number, so colour is never needed."""
-    status_w, top, row_h = 86, 44, 24
-    cell_w = (width - label_width - status_w - 8) / max(len(columns), 1)
+    Shades step with the count and every cell shows its number, so colour is never needed.
+    Row labels take up to two lines; the full text belongs in the table beside the chart."""
+    status_w, top, row_h = 86, 58 if column_title else 44, 36
+    cells_x = label_width + status_w + 8
+    cell_w = (width - cells_x - 4) / max(len(columns), 1)
     height = top + len(rows) * row_h + 8
     biggest = max((v for row in values for v in row), default=0) or 1
+    chars = int(label_width / 6.6)
     out = _open(chart_id, width, height, title, desc)
+    if column_title:
+        out.append(f'<text x="{cells_x + (width - cells_x) / 2:.1f}" y="14" text-anchor="middle" '
+                   f'fill="{TEXT}" font-size="13" font-weight="bold">{_e(column_title)}</text>')
     out.append(f'<text x="{label_width + status_w / 2:.1f}" y="{top - 10}" text-anchor="middle" '
                f'fill="{TEXT}" font-size="12" font-weight="bold">Status</text>')
     for j, col in enumerate(columns):
-        x = label_width + status_w + 8 + j * cell_w + cell_w / 2
-        for k, line in enumerate(_wrap(col, 10)[:2]):
-            out.append(f'<text x="{x:.1f}" y="{top - 24 + k * 14}" text-anchor="middle" '
-                       f'fill="{TEXT}" font-size="12" font-weight="bold">{_e(line)}</text>')
+        x = cells_x + j * cell_w + cell_w / 2
+        lines = _wrap(col, max(int(cell_w / 7), 4))[:2]
+        for k, line in enumerate(lines):
+            y = top - 10 - (len(lines) - 1 - k) * 14
+            out.append(f'<text x="{x:.1f}" y="{y}" text-anchor="middle" fill="{TEXT}" '
+                       f'font-size="12" font-weight="bold">{_e(line)}</text>')
     for i, ((label, status), row) in enumerate(zip(rows, values)):
         y = top + i * row_h
-        out.append(f'<text x="{label_width - 8}" y="{y + row_h / 2 + 5}" text-anchor="end" '
-                   f'fill="{TEXT}" font-size="13">{_e(truncate(label, 44))}</text>')
+        lines = _wrap(label, chars)
+        if len(lines) > 2:
+            lines = [lines[0], truncate(" ".join(lines[1:]), chars)]
+        for k, line in enumerate(lines):
+            ty = y + row_h / 2 + 5 + (k - (len(lines) - 1) / 2) * 15
+            out.append(f'<text x="{label_width - 8}" y="{ty:.1f}" text-anchor="end" '
+                       f'fill="{TEXT}" font-size="13">{_e(line)}</text>')
         colour = STATUS_COLOURS.get(status, MUTED)
-        out.append(f'<rect x="{label_width}" y="{y + 1}" width="{status_w}" height="{row_h - 2}" '
+        out.append(f'<rect x="{label_width}" y="{y + 2}" width="{status_w}" height="{row_h - 4}" '
                    f'fill="{colour}"/><text x="{label_width + status_w / 2:.1f}" '
                    f'y="{y + row_h / 2 + 5}" text-anchor="middle" fill="#ffffff" font-size="13" '
                    f'font-weight="bold">{_e(STATUS_LABELS.get(status, status))}</text>')
@@ -253,9 +266,9 @@ def heat_map(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, str
             level = 0 if not value else min(len(HEAT) - 1, 1 + int(
                 (len(HEAT) - 2) * value / biggest + 0.5))
             fill, ink = HEAT[level]
-            x = label_width + status_w + 8 + j * cell_w
-            out.append(f'<rect x="{x + 1:.1f}" y="{y + 1}" width="{cell_w - 2:.1f}" '
-                       f'height="{row_h - 2}" fill="{fill}" stroke="{GRID}" stroke-width="1"/>'
+            x = cells_x + j * cell_w
+            out.append(f'<rect x="{x + 1:.1f}" y="{y + 2}" width="{cell_w - 2:.1f}" '
+                       f'height="{row_h - 4}" fill="{fill}" stroke="{GRID}" stroke-width="1"/>'
                        f'<text x="{x + cell_w / 2:.1f}" y="{y + row_h / 2 + 5}" '
                        f'text-anchor="middle" fill="{ink}" font-size="13">'
                        f'{_num(value) if value else DASH}</text>')

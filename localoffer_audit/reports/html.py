@@ -16,10 +16,9 @@ and mailto addresses become links.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +28,7 @@ from markupsafe import Markup, escape
 
 from ..models import Finding
 from . import charts, write_atomic
+from .owner_csv import owner_files
 from .viewmodel import (AGE_BINS, BARRIERS, DEPTH_COLUMNS, SEVERITY_ORDER, PageRow, ReportData,
                         barrier_for, plain_problem)
 
@@ -220,11 +220,6 @@ def page_facts(data: ReportData, view: PageView) -> Markup:
 
 # --- layout: which file holds what -------------------------------------------------------------
 
-def slugify(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-") or "owner"
-
-
 @dataclass
 class PageView:
     """One address with findings, as shown in a part of pages/."""
@@ -289,16 +284,9 @@ class Layout:
     """Where every owner and every page lives in the report folder."""
 
     def __init__(self, data: ReportData) -> None:
-        self.owner_paths: dict[str, str] = {}
-        used: set[str] = set()
-        for owner in data.owners:
-            slug = base = slugify(owner.name)
-            n = 1
-            while slug in used or slug == "index":
-                n += 1
-                slug = f"{base}-{n}"
-            used.add(slug)
-            self.owner_paths[owner.name] = f"owners/{slug}.html"
+        # The same file names as the per-owner CSV files beside them (owners/<slug>.csv).
+        self.owner_paths = {name: f"owners/{Path(file).stem}.html" for name, file in
+                            owner_files(o.name for o in data.owners).items()}
 
         by_owner: dict[str, list[str]] = {}
         for url in data.findings_by_page:
