@@ -186,3 +186,103 @@ def test_works_without_javascript_and_prints_without_navigation(demo, browser, s
     pdf = page.pdf(path=str(shots / "overview-print.pdf"), format="A4")
     assert pdf.startswith(b"%PDF")
     context.close()
+
+
+# --- crawled payloads never run, in a real browser with JavaScript on --------------------------
+
+MARK = "window.__xss=(window.__xss||0)+1"
+PAYLOADS = [f"</title><script>{MARK}</script>", f'"><img src=x onerror="{MARK}">',
+            f"'><svg onload='{MARK}'>", f"<iframe srcdoc='<script>parent.{MARK}</script>'>",
+            f"javascript:{MARK}", f"<a href=\"javascript:{MARK}\" autofocus onfocus=\"{MARK}\">x</a>"]
+
+
+class HostileSite:
+    """A loopback Local Offer whose titles, headings, link texts, alt texts, link addresses and
+    JSON-LD carry script and attribute-breaking payloads (every page a few of them)."""
+
+    def __init__(self) -> None:
+        import threading
+        from html import escape as _esc
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        def page(n: int) -> bytes:
+            p = PAYLOADS[n % len(PAYLOADS)]
+            q = PAYLOADS[(n + 1) % len(PAYLOADS)]
+            links = "".join(f'<a href="/p/{m}?q={_esc(p, quote=True)}">{p} page {m}</a> '
+                            for m in range(len(PAYLOADS)) if m != n)
+            return (f"<!doctype html><html lang='en'><head><title>{p}</title>"
+                    f'<script type="application/ld+json">{{"@type":"WebPage","name":"{q}",'
+                    f'"dateModified":"2019-01-01"}}</script></head><body><h1>{q}</h1>'
+                    f"<h3></h3><p>{links}</p><a href=\"javascript:{MARK}\">{q}</a>"
+                    f"<a href='/gone/{n}'>{p}</a><img src='/i.png' alt=\"{q}\">"
+                    f"<p>Click here</p></body></html>").encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                path = self.path.split("?", 1)[0]
+                if path == "/robots.txt":
+                    return self._send(200, "text/plain", b"User-agent: *\nDisallow:\n")
+                if path.startswith("/p/") and path[3:].isdigit() and int(path[3:]) < len(PAYLOADS):
+                    return self._send(200, "text/html; charset=utf-8", page(int(path[3:])))
+                self._send(404, "text/html", f"<title>{PAYLOADS[0]}</title>".encode())
+
+            do_HEAD = do_GET
+
+            def _send(self, status, ctype, body):
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/p/0"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_crawled_payloads_never_run_in_any_report_view(browser, tmp_path):
+    from support import run_cli
+
+    site = HostileSite()
+    try:
+        result = run_cli("audit", site.url, "--out", str(tmp_path / "out"), "--delay", "0",
+                         "--no-progress")
+    finally:
+        site.close()
+    assert result.returncode == 0, result.stderr
+    views = sorted((tmp_path / "out").rglob("*.html"))
+    assert len(views) >= 6
+    context = browser.new_context(java_script_enabled=True)
+    dialogs: list[str] = []
+    context.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    shown = 0
+    for path in views:
+        page = context.new_page()
+        page.goto(path.as_uri())
+        page.keyboard.press("Tab")  # an injected autofocus/onfocus would fire here
+        state = page.evaluate("""() => ({
+            ran: window.__xss || 0,
+            scripts: document.querySelectorAll('script, iframe, object, embed').length,
+            handlers: [...document.querySelectorAll('*')].filter(
+                el => [...el.attributes].some(a => a.name.startsWith('on'))).length,
+            jsLinks: [...document.querySelectorAll('[href], [src]')].filter(
+                el => /^\\s*javascript:/i.test(el.getAttribute('href') || el.getAttribute('src'))
+            ).length,
+            text: document.body.innerText})""")
+        assert (state["ran"], state["scripts"], state["handlers"], state["jsLinks"]) == \
+            (0, 0, 0, 0), path.name
+        shown += sum(p.replace("\n", " ") in state["text"].replace("\n", " ")
+                     for p in PAYLOADS[:3])
+        page.close()
+    context.close()
+    assert dialogs == []
+    assert shown > 0  # the payloads are there, shown as text
