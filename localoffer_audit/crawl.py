@@ -33,9 +33,10 @@ def settings_for(config: AuditConfig) -> dict[str, Any]:
 
 
 def run_crawl(config: AuditConfig, db_path: str | Path, *, progress: bool = True,
-              log_level: str = "WARNING") -> dict[str, Any]:
+              log_level: str = "WARNING", resume: int | None = None) -> dict[str, Any]:
     """Crawl in this process (Twisted's reactor runs once per process). Returns the spider's
-    run id and the finish reason; the pipeline has already written everything to the store."""
+    run id and the finish reason; the pipeline has already written everything to the store.
+    With `resume`, that interrupted run is continued instead of a new one begun."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -46,7 +47,8 @@ def run_crawl(config: AuditConfig, db_path: str | Path, *, progress: bool = True
     settings.setmodule(scrapy_settings, priority="project")
     # The command's own logging handler shows the log; Scrapy must not add a second one.
     settings.setdict({"LOCALOFFER_DB": str(db_path), "LOCALOFFER_PROGRESS": progress,
-                      "LOG_LEVEL": log_level, "LOG_INSTALL_ROOT_HANDLER": False},
+                      "LOG_LEVEL": log_level, "LOG_INSTALL_ROOT_HANDLER": False,
+                      "LOCALOFFER_RESUME_RUN": resume or 0},
                      priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(LocalOfferSpider)

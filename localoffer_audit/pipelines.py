@@ -35,8 +35,20 @@ class StorePipeline:
         config = spider.audit_config
         db_path = self.crawler.settings.get("LOCALOFFER_DB") or config.db_path or "localoffer-audit.sqlite"
         self.store = Store(Path(db_path))
-        self.run_id = self.store.begin_run(config.name, config.start_urls, config.to_dict(),
-                                           __version__)
+        resume = self.crawler.settings.getint("LOCALOFFER_RESUME_RUN")
+        self.previous_stats: dict = {}
+        self.resumed = bool(resume)
+        if resume:  # take up an interrupted run: the store says what is already done
+            store, self.run_id = self.store, resume
+            state = store.resume_run(resume)
+            self.previous_stats = state["stats"]
+            spider.restore(state)
+            spider.stored_links = lambda: store.stored_links(resume)
+            spider.stored_body = lambda url: store.page_body(resume, url)
+            log.info("Resuming run %s: %d addresses already stored", resume, len(state["pages"]))
+        else:
+            self.run_id = self.store.begin_run(config.name, config.start_urls, config.to_dict(),
+                                               __version__)
         spider.run_id = self.run_id
         spider.db_path = str(db_path)
         spider.link_cache = self.store.cached_links(config.crawl["link_cache_hours"])
@@ -62,6 +74,11 @@ class StorePipeline:
         stats = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
         stats["capped"] = spider.capped() if hasattr(spider, "capped") else []
+        if self.resumed:  # its counts cover every session of the run
+            for key, value in self.previous_stats.items():
+                if key.startswith("localoffer/") and isinstance(value, (int, float)):
+                    stats[key] = stats.get(key, 0) + value
+            stats["resumed"] = self.previous_stats.get("resumed", 0) + 1
         self.store.flush()
         self.store.compute_depths(self.run_id, spider.audit_config.start_urls)
         status = "crawled" if reason == "finished" else "interrupted"

@@ -248,6 +248,45 @@ class Store:
                                     [(run_id,) for run_id in dead])
         return len(dead)
 
+    # --- resuming an interrupted run (no extra tables: the stored rows are the truth) ----------
+    def resumable_run(self, site: str, statuses: Iterable[str] = ("interrupted",)) -> int | None:
+        """The newest run of `site` whose status is one of `statuses` (None: nothing to resume)."""
+        statuses = tuple(statuses)
+        row = self.db.execute(
+            f"SELECT MAX(id) FROM runs WHERE site = ? AND status IN ({','.join('?' * len(statuses))})",
+            (site, *statuses)).fetchone()
+        return row[0]
+
+    def resume_run(self, run_id: int) -> dict[str, Any]:
+        """Reopen an interrupted run for crawling and return what it already holds.
+
+        A page's links are written before the page row (see the spider), so a stored page is
+        a completed page; links whose page never made it (killed between the two batches) are
+        dropped here, as that page will be fetched again."""
+        self.flush()
+        with self.transaction():
+            self.db.execute("DELETE FROM links WHERE run_id = ? AND source NOT IN "
+                            "(SELECT url FROM pages WHERE run_id = ?)", (run_id, run_id))
+            self.db.execute("UPDATE runs SET status = 'crawling', finished_at = NULL, pid = ?, "
+                            "host = ? WHERE id = ?", (os.getpid(), socket.gethostname(), run_id))
+        pages = {url: {"kind": kind, "depth": depth, "status": status}
+                 for url, kind, depth, status in self.db.execute(
+                     "SELECT url, kind, depth, status FROM pages WHERE run_id = ? ORDER BY rowid",
+                     (run_id,))}
+        link_status = dict(self.db.execute(
+            "SELECT url, error FROM link_status WHERE run_id = ?", (run_id,)))
+        return {"pages": pages, "link_status": link_status, "stats": self.run(run_id)["stats"]}
+
+    def page_body(self, run_id: int, url: str) -> bytes:
+        row = self.db.execute("SELECT body FROM pages WHERE run_id = ? AND url = ?",
+                              (run_id, url)).fetchone()
+        return zlib.decompress(row[0]) if row and row[0] else b""
+
+    def stored_links(self, run_id: int) -> Iterator[tuple[str, str, str]]:
+        """(source, target, tag) of every stored link, in the order they were recorded."""
+        yield from self.db.execute("SELECT source, target, tag FROM links WHERE run_id = ? "
+                                   "ORDER BY rowid", (run_id,)).fetchall()
+
     def runs(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT r.id, r.site, r.started_at, r.finished_at, r.status, "
