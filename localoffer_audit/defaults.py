@@ -128,6 +128,10 @@ OWNER_DEFAULT_CONTACT = ""
 
 # --- Outputs ---------------------------------------------------------------------------------
 DB_FILENAME = "localoffer-audit.sqlite"  # default store, inside --out unless --db is given
+# The crawl's writes are committed in batches of at most this many rows or this many seconds:
+# what a SIGKILL can lose (an interrupted run fetches those pages again when resumed).
+STORE_BATCH_ROWS = 500
+STORE_BATCH_SECONDS = 0.25
 FAIL_ON = "never"  # exit 1 when a finding reaches this severity: error | warning | notice | never
 REPORT_SNIPPET_CHARS = 300
 

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
+from . import defaults
 from .errors import StoreError
 from .models import Finding, Link, LinkStatus, Page, Severity
 
@@ -171,8 +172,8 @@ def utcnow() -> str:
 class Store:
     """One SQLite file. Writers buffer rows and commit them in batches, each batch atomic."""
 
-    BATCH_ROWS = 500
-    BATCH_SECONDS = 1.0
+    BATCH_ROWS = defaults.STORE_BATCH_ROWS
+    BATCH_SECONDS = defaults.STORE_BATCH_SECONDS
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)

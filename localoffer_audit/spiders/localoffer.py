@@ -192,7 +192,7 @@ class LocalOfferSpider(scrapy.Spider):
         for url, info in self.stored_pages.items():
             if info["kind"] not in ("probe", "feed"):
                 self.scheduled_pages.add(url)
-                self.traps.admit(url)  # rebuild the trap guard's counts in crawl order
+                self.traps.remember(url)  # the trap guard's caps count them
         for url, error in state["link_status"].items():
             if error and error.startswith(("skipped:", "not-checked:")):
                 self.skipped_targets.add(url)
