@@ -441,6 +441,7 @@ def build_config(
     if not site["allowed_hosts"]:
         site["allowed_hosts"] = tuple(dict.fromkeys(urlsplit(u).netloc.lower()
                                                     for u in site["start_urls"]))
+    _refuse_contradictions(site, tables["audit"])
     checks_raw = raw.get("checks", {})
     if not isinstance(checks_raw, dict) or not all(isinstance(v, dict) for v in checks_raw.values()):
         raise _fail("[checks]", "tables of options, one per check ([checks.NAME])", checks_raw)
@@ -459,6 +460,20 @@ def build_config(
         allowed_networks=tuple(sorted(set(_non_global_networks_for(hosts))
                                       | set(tables["crawl"]["allowed_networks"]))),
     )
+
+
+def _refuse_contradictions(site: Mapping[str, Any], audit: Mapping[str, Any]) -> None:
+    """Options that cannot all hold: better one clear line now than a puzzling audit later."""
+    from .urls import matches_host
+
+    for i, url in enumerate(site["start_urls"]):
+        if not matches_host(url, site["allowed_hosts"]):
+            raise ConfigError(f"[site].start_urls[{i}] {url!r} is not on any of [site].allowed_hosts "
+                              f"({', '.join(site['allowed_hosts'])}): the crawl could not start")
+    both = sorted(set(audit["select"]) & set(audit["ignore"]))
+    if both:
+        raise ConfigError(f"[audit].select and [audit].ignore both name {both[0]!r}: "
+                          "choose one")
 
 
 def config_from_dict(data: Mapping[str, Any]) -> AuditConfig:
