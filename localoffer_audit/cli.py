@@ -27,6 +27,15 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+class RedactingFormatter(logging.Formatter):
+    """No credentials in the log: every line passes through urls.redact."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from .urls import redact
+
+        return redact(super().format(record))
+
+
 def _console():
     from rich.console import Console
 
@@ -34,7 +43,9 @@ def _console():
 
 
 def _err(message: str) -> None:
-    print(f"localoffer-audit: error: {message}", file=sys.stderr)
+    from .urls import redact
+
+    print(f"localoffer-audit: error: {redact(message)}", file=sys.stderr)
 
 
 def _err_note(message: str) -> None:
@@ -554,7 +565,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     verbose = getattr(args, "verbose", False)
     handler = logging.StreamHandler()
     handler.setLevel(logging.INFO if verbose else logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
     if not verbose:  # what went wrong on the site is recorded in the store, not logged at people
         handler.addFilter(lambda record: not record.name.startswith(QUIET_LOGGERS)
                           or record.levelno >= logging.CRITICAL)

@@ -29,7 +29,16 @@ def settings_for(config: AuditConfig) -> dict[str, Any]:
         "LOCALOFFER_RETRY_AFTER_MAX_WAIT": retry["max_wait"],
         "LOCALOFFER_RETRY_AFTER_DEFAULT_WAIT": retry["default_wait"],
         "LOCALOFFER_ALLOWED_NETWORKS": list(config.allowed_networks),
+        **_basic_auth(config),
     }
+
+
+def _basic_auth(config: AuditConfig) -> dict[str, Any]:
+    """A start URL's login, sent by Scrapy's HttpAuthMiddleware to that host only."""
+    if config.credentials is None:
+        return {}
+    user, password, host = config.credentials
+    return {"HTTPAUTH_USER": user, "HTTPAUTH_PASS": password, "HTTPAUTH_DOMAIN": host}
 
 
 def run_crawl(config: AuditConfig, db_path: str | Path, *, progress: bool = True,

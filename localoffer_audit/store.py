@@ -28,6 +28,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from . import defaults
 from .errors import StoreError
 from .models import Finding, Link, LinkStatus, Page, Severity
+from .urls import redact, redact_bytes
 
 SCHEMA_VERSION = 2
 
@@ -222,8 +223,8 @@ class Store:
             cur = self.db.execute(
                 "INSERT INTO runs (site, start_urls, config, tool_version, started_at, status, pid, "
                 "host) VALUES (?, ?, ?, ?, ?, 'crawling', ?, ?)",
-                (site, json.dumps(list(start_urls)), json.dumps(config), tool_version, utcnow(),
-                 os.getpid(), socket.gethostname()))
+                _redacted((site, json.dumps(list(start_urls)), json.dumps(config), tool_version,
+                           utcnow(), os.getpid(), socket.gethostname())))
         return int(cur.lastrowid)
 
     def set_run_status(self, run_id: int, status: str, stats: Mapping[str, Any] | None = None,
@@ -232,7 +233,7 @@ class Store:
         with self.transaction():
             if stats is not None:
                 self.db.execute("UPDATE runs SET stats = ? WHERE id = ?",
-                                (json.dumps(stats, default=str), run_id))
+                                (redact(json.dumps(stats, default=str)), run_id))
             self.db.execute("UPDATE runs SET status = ?, finished_at = COALESCE(?, finished_at) "
                             "WHERE id = ?", (status, utcnow() if finished else None, run_id))
 
@@ -317,7 +318,7 @@ class Store:
 
     # --- buffered writes from the crawl ----------------------------------------------------------
     def _queue(self, sql: str, params: tuple) -> None:
-        self._pending.append((sql, params))
+        self._pending.append((sql, _redacted(params)))
         if (len(self._pending) >= self.BATCH_ROWS
                 or time.monotonic() - self._last_flush >= self.BATCH_SECONDS):
             self.flush()
@@ -343,7 +344,7 @@ class Store:
              record.get("depth"), record.get("size"), record.get("word_count"),
              record.get("fetched_at") or utcnow(), record.get("elapsed"),
              json.dumps(record.get("headers") or {}),
-             zlib.compress(body, 1) if body else None, record.get("encoding"),
+             zlib.compress(redact_bytes(body), 1) if body else None, record.get("encoding"),
              record.get("redirect_to"), record.get("error")))
 
     def add_links(self, run_id: int, links: Iterable[Link]) -> None:
@@ -554,9 +555,10 @@ class Store:
                     "INSERT OR IGNORE INTO findings (run_id, fingerprint, rule, rule_name, family, "
                     "severity, url, target, selector, snippet, message, fix, owner, owner_contact, "
                     "extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (run_id, f.fingerprint, f.rule, f.rule_name, f.family, f.severity.value, f.url,
-                     f.target, f.selector, f.snippet, f.message, f.fix, f.owner, f.owner_contact,
-                     json.dumps(dict(f.extra), default=str)))
+                    _redacted((run_id, f.fingerprint, f.rule, f.rule_name, f.family,
+                               f.severity.value, f.url, f.target, f.selector, f.snippet, f.message,
+                               f.fix, f.owner, f.owner_contact,
+                               json.dumps(dict(f.extra), default=str))))
                 count += 1
         return count
 
@@ -605,6 +607,11 @@ class _Transaction:
             self.db.execute("COMMIT")
         else:
             self.db.execute("ROLLBACK")
+
+
+def _redacted(params: tuple) -> tuple:
+    """Every text column passes through urls.redact: no credentials in the store."""
+    return tuple(redact(p) if isinstance(p, str) else p for p in params)
 
 
 def asjson(finding: Finding) -> dict[str, Any]:

@@ -32,7 +32,8 @@ from ..items import LinksItem, LinkStatusItem, PageItem, SitemapEntryItem
 from ..models import Link, LinkStatus
 from ..store import HEADER_KEYS
 from ..traps import TrapGuard
-from ..urls import canonicalize, is_crawlable_scheme, matches_host, split_fragment
+from ..urls import (canonicalize, is_crawlable_scheme, matches_host, split_credentials,
+                    split_fragment)
 
 log = logging.getLogger(__name__)
 
@@ -429,7 +430,9 @@ class LocalOfferSpider(scrapy.Spider):
             links.append(Link(source, raw[:2000], text, tag, attr))
             return
         links.append(Link(source, target, text, tag, attr, fragment, self.is_internal(target)))
-        follow.append((target, tag))
+        # A login written into a link is recorded (LNK312 reports it, redacted by the store)
+        # but never sent: the address is requested without it.
+        follow.append((split_credentials(target)[0], tag))
 
     def page_failed(self, failure) -> Iterator[Any]:
         request = failure.request
