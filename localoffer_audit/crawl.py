@@ -8,6 +8,7 @@ from typing import Any
 
 from . import __version__
 from .config import AuditConfig
+from .errors import StoreWriteError
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ def run_crawl(config: AuditConfig, db_path: str | Path, *, progress: bool = True
     crawler.signals.connect(closed, signal=signals.spider_closed)
     process.crawl(crawler, audit_config=config)
     process.start()
+    failure = getattr(crawler.spider, "store_failure", None)
+    if failure:  # disk full, read-only...: one line, exit 2; what was committed is intact
+        raise StoreWriteError(failure)
     if "run_id" not in outcome:
         raise RuntimeError("the crawl did not start (see the log above)")
     return outcome

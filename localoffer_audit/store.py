@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from . import defaults
-from .errors import StoreError
+from .errors import StoreError, StoreWriteError
 from .models import Finding, Link, LinkStatus, Page, Severity
 from .urls import redact, redact_bytes
 
@@ -189,6 +189,9 @@ class Store:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
             self.mark_abandoned_runs()
+        except sqlite3.OperationalError as exc:  # unwritable place, disk full, locked
+            self.db.close()
+            raise StoreError(f"cannot open store {self.path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise StoreError(f"{self.path} is not a localoffer-audit store: {exc}") from None
@@ -214,7 +217,7 @@ class Store:
                                   f"UPDATE schema_version SET version = {target}; COMMIT;")
 
     def transaction(self):
-        return _Transaction(self.db)
+        return _Transaction(self.db, self.path)
 
     # --- runs ----------------------------------------------------------------------------------
     def begin_run(self, site: str, start_urls: Iterable[str], config: Mapping[str, Any],
@@ -327,9 +330,9 @@ class Store:
         if not self._pending:
             self._last_flush = time.monotonic()
             return
+        batch, self._pending = self._pending, deque()  # a failed batch is dropped, not retried
         with self.transaction():
-            while self._pending:
-                sql, params = self._pending.popleft()
+            for sql, params in batch:
                 self.db.execute(sql, params)
         self._last_flush = time.monotonic()
 
@@ -585,6 +588,11 @@ class Store:
         finally:
             self.db.close()
 
+    def abandon(self) -> None:
+        """Close without writing what is still buffered (after the disk refused a write)."""
+        self._pending.clear()
+        self.db.close()
+
     def __enter__(self) -> Store:
         return self
 
@@ -593,20 +601,41 @@ class Store:
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on error (sqlite3 in autocommit mode)."""
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on error (sqlite3 in autocommit mode).
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+    A write the disk refuses (full, read-only, over a file size limit) rolls the whole
+    transaction back and becomes a StoreWriteError naming the store: SQLite's journal keeps
+    the file as it was before the transaction."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self.db, self.path = db, path
 
     def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._failed(exc) from None
         return self.db
 
-    def __exit__(self, exc_type, *rest) -> None:
+    def __exit__(self, exc_type, exc, tb) -> bool:
         if exc_type is None:
-            self.db.execute("COMMIT")
-        else:
-            self.db.execute("ROLLBACK")
+            try:
+                self.db.execute("COMMIT")
+                return False
+            except sqlite3.OperationalError as commit_error:
+                exc = commit_error
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite has already rolled back what it could not write
+        if isinstance(exc, (sqlite3.OperationalError, OSError)):
+            raise self._failed(exc) from None
+        return False
+
+    def _failed(self, exc: BaseException) -> StoreWriteError:
+        return StoreWriteError(f"cannot write to the store {self.path}: {exc} "
+                               "(is the disk full, or the directory read-only?)")
 
 
 def _redacted(params: tuple) -> tuple:
