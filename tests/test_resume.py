@@ -28,6 +28,14 @@ def _discovery(path: str) -> bool:  # robots.txt and sitemaps: read again by eac
     return path == "/robots.txt" or (path.startswith("/sitemap") and path.endswith(".xml"))
 
 
+def _log_offsite_requests(handler_route):
+    """The demo's off-site server does not log; for these tests it does ("EXT HEAD", path)."""
+    def route(self, head: bool) -> None:
+        self.demo._log(f"EXT {self.command}", self.path)
+        return handler_route(self, head)
+    return route
+
+
 class ThrottledDemo(DemoServer):
     def _log(self, method: str, path: str) -> None:
         super()._log(method, path)
@@ -75,12 +83,19 @@ def _outcome(db: Path, out: Path, server: DemoServer) -> dict:
             db, "SELECT source, COUNT(*) FROM links GROUP BY source")),
         "link_status": sorted(same(r[0]) for r in _query(db, "SELECT url FROM link_status")),
         "runs": _query(db, "SELECT id, status FROM runs"),
+        "hops": {hop for (hops,) in _query(db, "SELECT redirects FROM link_status")
+                 for hop in json.loads(hops or "[]")},
         "integrity": _query(db, "PRAGMA integrity_check")[0][0],
     }
 
 
 def _unfaceted(rows: list) -> list:
     return [row for row in rows if "?" not in (row[0] if isinstance(row, tuple) else row)]
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _page_paths(log) -> list[str]:
@@ -127,18 +142,23 @@ def _interrupted(site: Path, root: Path, sig: str, point: float, total_pages: in
         resumed = run_cli(*_audit_args(server.url, out), "--resume")
         log = list(server.request_log)
     return {"at_stop": at_stop, "resumed": resumed, "resume_log": log,
-            "origin": server.url.rstrip("/"),
+            "origin": server.url.rstrip("/"), "external": server.external_url.rstrip("/"),
             **(_outcome(db, out, server) if resumed.returncode == 0 else {})}
 
 
 @pytest.fixture(scope="module")
 def scenarios(site, tmp_path_factory):
+    from localoffer_audit.demo import server as demo_server
+
     root = tmp_path_factory.mktemp("scenarios")
-    whole = _uninterrupted(site, root)
-    total = len(whole["pages"])
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        futures = {s: pool.submit(_interrupted, site, root, *s, total) for s in SCENARIOS}
-        return whole, {s: f.result() for s, f in futures.items()}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo_server._ExternalHandler, "_route",
+                      _log_offsite_requests(demo_server._ExternalHandler._route))
+        whole = _uninterrupted(site, root)
+        total = len(whole["pages"])
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            futures = {s: pool.submit(_interrupted, site, root, *s, total) for s in SCENARIOS}
+            return whole, {s: f.result() for s, f in futures.items()}
 
 
 @pytest.mark.parametrize("sig, point", SCENARIOS, ids=[f"{s}-{int(p * 100)}%" for s, p in SCENARIOS])
@@ -167,16 +187,30 @@ def test_kill_and_resume_gives_the_uninterrupted_result(scenarios, sig, point):
     assert _unfaceted(run["link_status"]) == _unfaceted(whole["link_status"])
     assert run["runs"] == [(1, "checked")]  # the same run, taken up, not a second one
     assert run["integrity"] == "ok"
-    # nothing already stored was fetched (or link-checked) again
-    origin = run["origin"]
+    # nothing already stored was fetched (or link-checked, here or off-site) again
+    origin, external = run["origin"], run["external"]
     resumed_paths = _page_paths(run["resume_log"])
-    stored_paths = {urlsplit(u).path + (f"?{urlsplit(u).query}" if urlsplit(u).query else "")
-                    for u in at_stop["stored"] if u.startswith(origin)}
+    stored_paths = {_path(u) for u in at_stop["stored"] if u.startswith(origin)}
     assert not stored_paths & set(resumed_paths)
+    checked_here = {_path(u) for u in at_stop["checked"] if u.startswith(origin)}
+    # (a stored check's target may be requested again as a hop of another link's redirects)
+    checked_there = {_path(u) for u in at_stop["checked"] - run["hops"] if u.startswith(external)}
+    assert not checked_here & {path for method, path in run["resume_log"] if method == "HEAD"}
+    assert not checked_there & {path for method, path in run["resume_log"]
+                                if method.startswith("EXT")}
     assert len(resumed_paths) == len(set(resumed_paths))  # and nothing twice within the resume
     if sig == "SIGINT":  # a clean stop loses nothing: no page of the first session is fetched again
         again = set(_page_paths(at_stop["log"])) & set(resumed_paths)
         assert not again, (again, at_stop["log"][-30:], resumed_paths[:30])
+
+
+def test_some_stops_came_after_offsite_checks_were_stored(scenarios):
+    """So the test above really shows that stored off-site checks are not repeated."""
+    whole, results = scenarios
+    assert any(method.startswith("EXT") for method, _ in whole["log"])  # they are logged
+    stopped_after_checks = [s for s, run in results.items()
+                            if any(u.startswith(run["external"]) for u in run["at_stop"]["checked"])]
+    assert stopped_after_checks, "no stop came after an off-site check was stored"
 
 
 def test_nothing_to_resume_is_one_line_and_exit_2(tmp_path, site):

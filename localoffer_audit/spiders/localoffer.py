@@ -135,6 +135,7 @@ class LocalOfferSpider(scrapy.Spider):
         self.run_id: int | None = None
         # Filled by restore() when an interrupted run is resumed (audit --resume).
         self.resumed = False
+        self.frontier_replayed = False
         self.stored_pages: dict[str, dict[str, Any]] = {}
         self.stored_links = lambda: iter(())
         self.stored_body = lambda url: b""
@@ -181,8 +182,8 @@ class LocalOfferSpider(scrapy.Spider):
                                      errback=self.discovery_failed, dont_filter=True, priority=10,
                                      meta={"kind": "robots", "dont_obey_robotstxt": True,
                                            "handle_httpstatus_all": True, "origin": origin})
-        if self.resumed:
-            yield from self.resume_frontier()
+        if self.resumed and not self.audit_config.crawl["read_sitemaps"]:
+            yield from self.resume_frontier()  # otherwise once robots.txt has been read
 
     # --- resuming an interrupted run -------------------------------------------------------------
     def restore(self, state: dict[str, Any]) -> None:
@@ -202,11 +203,16 @@ class LocalOfferSpider(scrapy.Spider):
                     entry[0] += 1
             else:
                 self.checked_targets.add(url)
+            if error and (error == "robots" or error.startswith("blocked")):
+                self.scheduled_pages.add(url)  # asked for as a page and refused: not again
 
     def resume_frontier(self) -> Iterator[Any]:
         """Every decision the stored pages' links led to, taken again: links to pages not yet
         stored are requested (those in flight when the crawl stopped, and their followers);
         the rest are recognised as done. The stored feed responses are read again likewise."""
+        if self.frontier_replayed:
+            return
+        self.frontier_replayed = True
         pages = self.stored_pages
         for source, target, tag in self.stored_links():
             info = pages.get(source)
@@ -573,6 +579,9 @@ class LocalOfferSpider(scrapy.Spider):
             sitemaps = [f"{response.meta['origin']}/sitemap.xml"]
         for sitemap in sitemaps:
             yield self.sitemap_request(urljoin(response.url, sitemap))
+        if self.resumed:
+            # After robots.txt, as in a fresh crawl: the stored frontier, taken up again.
+            yield from self.resume_frontier()
 
     def sitemap_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.discovery_failed,
@@ -611,5 +620,7 @@ class LocalOfferSpider(scrapy.Spider):
                 # Sitemap entries are entry points, like start URLs: they start at 0 clicks.
                 yield from self.follow(url, 0, "a")
 
-    def discovery_failed(self, failure) -> None:
+    def discovery_failed(self, failure) -> Iterator[Any]:
         self.crawler.stats.inc_value("localoffer/sitemap/unreachable")
+        if self.resumed and failure.request.meta.get("kind") == "robots":
+            yield from self.resume_frontier()
