@@ -27,6 +27,15 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+class RedactingFormatter(logging.Formatter):
+    """No credentials in the log: every line passes through urls.redact."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from .urls import redact
+
+        return redact(super().format(record))
+
+
 def _console():
     from rich.console import Console
 
@@ -34,7 +43,9 @@ def _console():
 
 
 def _err(message: str) -> None:
-    print(f"localoffer-audit: error: {message}", file=sys.stderr)
+    from .urls import redact
+
+    print(f"localoffer-audit: error: {redact(message)}", file=sys.stderr)
 
 
 def _err_note(message: str) -> None:
@@ -44,14 +55,18 @@ def _err_note(message: str) -> None:
 # ---- shared option groups -------------------------------------------------------------------
 
 def _add_crawl_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("target", metavar="URL_OR_CONFIG",
-                   help="a start URL (http:// or https://) or a site TOML config file")
+    p.add_argument("target", metavar="URL_OR_CONFIG", nargs="?",
+                   help="a start URL (http:// or https://) or a site TOML config file "
+                        "(with --resume RUN it may be left out: the run's stored config is used)")
     p.add_argument("--config", metavar="FILE", help="site TOML config (when the target is a URL)")
     p.add_argument("--db", metavar="PATH", help="SQLite store (default: OUT/localoffer-audit.sqlite, "
                    f"or ${defaults.ENV_DB})")
     p.add_argument("--max-pages", type=int, metavar="N", help="stop scheduling pages after N")
     p.add_argument("--concurrency", type=int, metavar="N", help="concurrent requests per host")
     p.add_argument("--delay", type=float, metavar="SECONDS", help="delay between requests to a host")
+    p.add_argument("--resume", nargs="?", const="latest", metavar="RUN",
+                   help="continue an interrupted run (default: the latest one of this site) "
+                        "without fetching its stored pages again")
     p.add_argument("--no-progress", action="store_true", help="no progress display")
     p.add_argument("-v", "--verbose", action="store_true", help="show the crawler's log")
 
@@ -140,6 +155,15 @@ def _is_url(text: str) -> bool:
     return "://" in text or text.startswith(("http:", "https:"))
 
 
+def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    return {
+        "crawl": {"max_pages": args.max_pages, "concurrency_per_host": args.concurrency,
+                  "delay": args.delay},
+        "audit": {"fail_on": getattr(args, "fail_on", None)},
+        "db": {"path": args.db},
+    }
+
+
 def config_from_args(args: argparse.Namespace) -> AuditConfig:
     target = args.target
     if _is_url(target):
@@ -151,13 +175,35 @@ def config_from_args(args: argparse.Namespace) -> AuditConfig:
         if not Path(target).exists():
             raise ConfigError(f"{target!r} is neither an http(s) URL nor an existing config file")
         config_file, start_url = target, None
-    overrides: dict[str, dict[str, Any]] = {
-        "crawl": {"max_pages": args.max_pages, "concurrency_per_host": args.concurrency,
-                  "delay": args.delay},
-        "audit": {"fail_on": getattr(args, "fail_on", None)},
-        "db": {"path": args.db},
-    }
-    return load_config(config_file, start_url=start_url, overrides=overrides)
+    return load_config(config_file, start_url=start_url, overrides=_overrides(args))
+
+
+def crawl_setup(args: argparse.Namespace, out: str | None,
+                command: str) -> tuple[AuditConfig, Path, dict[str, Any] | None]:
+    """The config, the store and (with --resume) the stored run to take up."""
+    import os
+
+    if args.target is None and not args.resume:
+        raise ConfigError("give a start URL or a site config file (URL_OR_CONFIG)")
+    config = config_from_args(args) if args.target else None
+    if not args.resume:
+        return config, _db_for(config, out), None
+    from .config import build_config
+    from .resume import check_compatible, pick_run
+    from .store import Store
+
+    db = (_db_for(config, out) if config else
+          Path(args.db or os.environ.get(defaults.ENV_DB) or Path(out or ".") / defaults.DB_FILENAME))
+    if not db.exists():
+        raise AuditError(f"nothing to resume: no store at {db}")
+    with Store(db) as store:  # opening it marks runs whose process was killed as interrupted
+        run = pick_run(store, args.resume, command, config.name if config else None)
+    if config is None:
+        config = build_config(run["config"], source=f"<run {run['id']}>",
+                              overrides=_overrides(args))
+    else:
+        check_compatible(run["config"], config, run["id"])
+    return config, db, run
 
 
 def _db_for(config: AuditConfig, out: str | None) -> Path:
@@ -241,13 +287,13 @@ def _check_start_reached(store, run_id: int, config: AuditConfig) -> None:
 
 # ---- stages -------------------------------------------------------------------------------------
 
-def do_crawl(config: AuditConfig, db: Path, args) -> int:
+def do_crawl(config: AuditConfig, db: Path, args, resume: int | None = None) -> int:
     from .crawl import run_crawl
     from .store import Store
 
     Store(db).close()  # fail early, with a clear message, if the store is unusable
     outcome = run_crawl(config, db, progress=not args.no_progress,
-                        log_level="INFO" if args.verbose else "CRITICAL")
+                        log_level="INFO" if args.verbose else "CRITICAL", resume=resume)
     if outcome["reason"] == "shutdown":
         raise KeyboardInterrupt
     with Store(db) as store:
@@ -322,12 +368,14 @@ def print_summary(console, data, written: Sequence[Path], baseline: str | None =
 # ---- commands -------------------------------------------------------------------------------
 
 def cmd_audit(args) -> int:
-    config = config_from_args(args)
+    config, db, resumed = crawl_setup(args, args.out, "audit")
     baseline = _read_baseline(args.baseline)  # before crawling: a bad file costs nothing
     out = Path(args.out)
-    db = _db_for(config, args.out)
     console = _console()
-    run_id = do_crawl(config, db, args)
+    if resumed and resumed["status"] == "crawled":  # only the checks and report were missing
+        run_id = resumed["id"]
+    else:
+        run_id = do_crawl(config, db, args, resume=resumed["id"] if resumed else None)
     from .store import Store
 
     with Store(db) as store:
@@ -339,9 +387,8 @@ def cmd_audit(args) -> int:
 
 
 def cmd_crawl(args) -> int:
-    config = config_from_args(args)
-    db = _db_for(config, None)
-    run_id = do_crawl(config, db, args)
+    config, db, resumed = crawl_setup(args, None, "crawl")
+    run_id = do_crawl(config, db, args, resume=resumed["id"] if resumed else None)
     print(f"run {run_id} crawled into {db}")
     return EXIT_OK
 
@@ -518,7 +565,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     verbose = getattr(args, "verbose", False)
     handler = logging.StreamHandler()
     handler.setLevel(logging.INFO if verbose else logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
     if not verbose:  # what went wrong on the site is recorded in the store, not logged at people
         handler.addFilter(lambda record: not record.name.startswith(QUIET_LOGGERS)
                           or record.levelno >= logging.CRITICAL)

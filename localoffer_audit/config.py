@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from . import defaults
 from .errors import ConfigError
 from .models import Severity
+from .urls import matches_host, netloc_of, split_credentials
 
 
 # ---- value validators: each takes (key, value) and returns the clean value or raises ----------
@@ -225,6 +226,9 @@ class AuditConfig:
     source: str = "<defaults>"  # where it came from, for messages
     db_path: str | None = None
     allowed_networks: tuple[str, ...] = field(default=())
+    # (user, password, host[:port]) from a start URL's login part: sent as HTTP basic auth to
+    # that host, never stored (to_dict leaves it out) nor shown.
+    credentials: tuple[str, str, str] | None = field(default=None, repr=False)
 
     @property
     def start_urls(self) -> tuple[str, ...]:
@@ -236,7 +240,7 @@ class AuditConfig:
 
     @property
     def name(self) -> str:
-        return self.site["name"] or urlsplit(self.start_urls[0]).netloc
+        return self.site["name"] or netloc_of(self.start_urls[0])
 
     def to_dict(self) -> dict[str, Any]:
         """The effective config in TOML shape, JSON-safe: stored with each run so that a
@@ -438,9 +442,17 @@ def build_config(
     site = tables["site"]
     if not site["start_urls"]:
         raise ConfigError(f"[site].start_urls is required (none given in {source})")
+    credentials = None
+    clean_urls = []
+    for url in site["start_urls"]:  # a password-protected site: the login goes in a header
+        clean, user, password = split_credentials(url)
+        if user is not None or password is not None:
+            credentials = credentials or (user or "", password or "", netloc_of(clean))
+        clean_urls.append(clean)
+    site["start_urls"] = tuple(clean_urls)
     if not site["allowed_hosts"]:
-        site["allowed_hosts"] = tuple(dict.fromkeys(urlsplit(u).netloc.lower()
-                                                    for u in site["start_urls"]))
+        site["allowed_hosts"] = tuple(dict.fromkeys(netloc_of(u) for u in site["start_urls"]))
+    _refuse_contradictions(site, tables["audit"])
     checks_raw = raw.get("checks", {})
     if not isinstance(checks_raw, dict) or not all(isinstance(v, dict) for v in checks_raw.values()):
         raise _fail("[checks]", "tables of options, one per check ([checks.NAME])", checks_raw)
@@ -458,7 +470,20 @@ def build_config(
         db_path=db_path,
         allowed_networks=tuple(sorted(set(_non_global_networks_for(hosts))
                                       | set(tables["crawl"]["allowed_networks"]))),
+        credentials=credentials,
     )
+
+
+def _refuse_contradictions(site: Mapping[str, Any], audit: Mapping[str, Any]) -> None:
+    """Options that cannot all hold: better one clear line now than a puzzling audit later."""
+    for i, url in enumerate(site["start_urls"]):
+        if not matches_host(url, site["allowed_hosts"]):
+            raise ConfigError(f"[site].start_urls[{i}] {url!r} is not on any of [site].allowed_hosts "
+                              f"({', '.join(site['allowed_hosts'])}): the crawl could not start")
+    both = sorted(set(audit["select"]) & set(audit["ignore"]))
+    if both:
+        raise ConfigError(f"[audit].select and [audit].ignore both name {both[0]!r}: "
+                          "choose one")
 
 
 def config_from_dict(data: Mapping[str, Any]) -> AuditConfig:

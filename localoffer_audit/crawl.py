@@ -8,6 +8,7 @@ from typing import Any
 
 from . import __version__
 from .config import AuditConfig
+from .errors import StoreWriteError
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +30,23 @@ def settings_for(config: AuditConfig) -> dict[str, Any]:
         "LOCALOFFER_RETRY_AFTER_MAX_WAIT": retry["max_wait"],
         "LOCALOFFER_RETRY_AFTER_DEFAULT_WAIT": retry["default_wait"],
         "LOCALOFFER_ALLOWED_NETWORKS": list(config.allowed_networks),
+        **_basic_auth(config),
     }
 
 
+def _basic_auth(config: AuditConfig) -> dict[str, Any]:
+    """A start URL's login, sent by Scrapy's HttpAuthMiddleware to that host only."""
+    if config.credentials is None:
+        return {}
+    user, password, host = config.credentials
+    return {"HTTPAUTH_USER": user, "HTTPAUTH_PASS": password, "HTTPAUTH_DOMAIN": host}
+
+
 def run_crawl(config: AuditConfig, db_path: str | Path, *, progress: bool = True,
-              log_level: str = "WARNING") -> dict[str, Any]:
+              log_level: str = "WARNING", resume: int | None = None) -> dict[str, Any]:
     """Crawl in this process (Twisted's reactor runs once per process). Returns the spider's
-    run id and the finish reason; the pipeline has already written everything to the store."""
+    run id and the finish reason; the pipeline has already written everything to the store.
+    With `resume`, that interrupted run is continued instead of a new one begun."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -46,7 +57,8 @@ def run_crawl(config: AuditConfig, db_path: str | Path, *, progress: bool = True
     settings.setmodule(scrapy_settings, priority="project")
     # The command's own logging handler shows the log; Scrapy must not add a second one.
     settings.setdict({"LOCALOFFER_DB": str(db_path), "LOCALOFFER_PROGRESS": progress,
-                      "LOG_LEVEL": log_level, "LOG_INSTALL_ROOT_HANDLER": False},
+                      "LOG_LEVEL": log_level, "LOG_INSTALL_ROOT_HANDLER": False,
+                      "LOCALOFFER_RESUME_RUN": resume or 0},
                      priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(LocalOfferSpider)
@@ -61,6 +73,9 @@ def run_crawl(config: AuditConfig, db_path: str | Path, *, progress: bool = True
     crawler.signals.connect(closed, signal=signals.spider_closed)
     process.crawl(crawler, audit_config=config)
     process.start()
+    failure = getattr(crawler.spider, "store_failure", None)
+    if failure:  # disk full, read-only...: one line, exit 2; what was committed is intact
+        raise StoreWriteError(failure)
     if "run_id" not in outcome:
         raise RuntimeError("the crawl did not start (see the log above)")
     return outcome

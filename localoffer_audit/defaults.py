@@ -127,7 +127,19 @@ OWNER_DEFAULT_NAME = "Unassigned"
 OWNER_DEFAULT_CONTACT = ""
 
 # --- Outputs ---------------------------------------------------------------------------------
+# Credentials never reach the store, the reports or the log (urls.redact): the login part of
+# any URL, and the values of query parameters with these names (case-insensitive globs).
+REDACTED = "REDACTED"
+REDACT_QUERY_PARAMS: tuple[str, ...] = (
+    "token", "*_token", "access_token", "api_key", "apikey", "api-key", "sig",
+    "signature", "password", "passwd", "pwd", "secret", "client_secret", "auth", "x-amz-signature",
+    "x-amz-credential", "x-goog-signature",
+)
 DB_FILENAME = "localoffer-audit.sqlite"  # default store, inside --out unless --db is given
+# The crawl's writes are committed in batches of at most this many rows or this many seconds:
+# what a SIGKILL can lose (an interrupted run fetches those pages again when resumed).
+STORE_BATCH_ROWS = 500
+STORE_BATCH_SECONDS = 0.25
 FAIL_ON = "never"  # exit 1 when a finding reaches this severity: error | warning | notice | never
 REPORT_SNIPPET_CHARS = 300
 

@@ -17,5 +17,10 @@ class StoreError(AuditError):
     """The store cannot be opened, is newer than this version, or a run does not exist."""
 
 
+class StoreWriteError(StoreError):
+    """The store could not be written (disk full, read-only, file size limit): nothing of the
+    failed batch was kept, everything committed before it is intact."""
+
+
 class NotConfigured(Exception):
     """Raised by a check's from_config() to switch itself off (as in Scrapy)."""

@@ -25,8 +25,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from .errors import StoreError
+from . import defaults
+from .errors import StoreError, StoreWriteError
 from .models import Finding, Link, LinkStatus, Page, Severity
+from .urls import redact, redact_bytes
 
 SCHEMA_VERSION = 2
 
@@ -171,8 +173,8 @@ def utcnow() -> str:
 class Store:
     """One SQLite file. Writers buffer rows and commit them in batches, each batch atomic."""
 
-    BATCH_ROWS = 500
-    BATCH_SECONDS = 1.0
+    BATCH_ROWS = defaults.STORE_BATCH_ROWS
+    BATCH_SECONDS = defaults.STORE_BATCH_SECONDS
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -187,6 +189,9 @@ class Store:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
             self.mark_abandoned_runs()
+        except sqlite3.OperationalError as exc:  # unwritable place, disk full, locked
+            self.db.close()
+            raise StoreError(f"cannot open store {self.path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise StoreError(f"{self.path} is not a localoffer-audit store: {exc}") from None
@@ -212,7 +217,7 @@ class Store:
                                   f"UPDATE schema_version SET version = {target}; COMMIT;")
 
     def transaction(self):
-        return _Transaction(self.db)
+        return _Transaction(self.db, self.path)
 
     # --- runs ----------------------------------------------------------------------------------
     def begin_run(self, site: str, start_urls: Iterable[str], config: Mapping[str, Any],
@@ -221,8 +226,8 @@ class Store:
             cur = self.db.execute(
                 "INSERT INTO runs (site, start_urls, config, tool_version, started_at, status, pid, "
                 "host) VALUES (?, ?, ?, ?, ?, 'crawling', ?, ?)",
-                (site, json.dumps(list(start_urls)), json.dumps(config), tool_version, utcnow(),
-                 os.getpid(), socket.gethostname()))
+                _redacted((site, json.dumps(list(start_urls)), json.dumps(config), tool_version,
+                           utcnow(), os.getpid(), socket.gethostname())))
         return int(cur.lastrowid)
 
     def set_run_status(self, run_id: int, status: str, stats: Mapping[str, Any] | None = None,
@@ -231,7 +236,7 @@ class Store:
         with self.transaction():
             if stats is not None:
                 self.db.execute("UPDATE runs SET stats = ? WHERE id = ?",
-                                (json.dumps(stats, default=str), run_id))
+                                (redact(json.dumps(stats, default=str)), run_id))
             self.db.execute("UPDATE runs SET status = ?, finished_at = COALESCE(?, finished_at) "
                             "WHERE id = ?", (status, utcnow() if finished else None, run_id))
 
@@ -247,6 +252,45 @@ class Store:
                 self.db.executemany("UPDATE runs SET status = 'interrupted' WHERE id = ?",
                                     [(run_id,) for run_id in dead])
         return len(dead)
+
+    # --- resuming an interrupted run (no extra tables: the stored rows are the truth) ----------
+    def resumable_run(self, site: str, statuses: Iterable[str] = ("interrupted",)) -> int | None:
+        """The newest run of `site` whose status is one of `statuses` (None: nothing to resume)."""
+        statuses = tuple(statuses)
+        row = self.db.execute(
+            f"SELECT MAX(id) FROM runs WHERE site = ? AND status IN ({','.join('?' * len(statuses))})",
+            (site, *statuses)).fetchone()
+        return row[0]
+
+    def resume_run(self, run_id: int) -> dict[str, Any]:
+        """Reopen an interrupted run for crawling and return what it already holds.
+
+        A page's links are written before the page row (see the spider), so a stored page is
+        a completed page; links whose page never made it (killed between the two batches) are
+        dropped here, as that page will be fetched again."""
+        self.flush()
+        with self.transaction():
+            self.db.execute("DELETE FROM links WHERE run_id = ? AND source NOT IN "
+                            "(SELECT url FROM pages WHERE run_id = ?)", (run_id, run_id))
+            self.db.execute("UPDATE runs SET status = 'crawling', finished_at = NULL, pid = ?, "
+                            "host = ? WHERE id = ?", (os.getpid(), socket.gethostname(), run_id))
+        pages = {url: {"kind": kind, "depth": depth, "status": status}
+                 for url, kind, depth, status in self.db.execute(
+                     "SELECT url, kind, depth, status FROM pages WHERE run_id = ? ORDER BY rowid",
+                     (run_id,))}
+        link_status = dict(self.db.execute(
+            "SELECT url, error FROM link_status WHERE run_id = ?", (run_id,)))
+        return {"pages": pages, "link_status": link_status, "stats": self.run(run_id)["stats"]}
+
+    def page_body(self, run_id: int, url: str) -> bytes:
+        row = self.db.execute("SELECT body FROM pages WHERE run_id = ? AND url = ?",
+                              (run_id, url)).fetchone()
+        return zlib.decompress(row[0]) if row and row[0] else b""
+
+    def stored_links(self, run_id: int) -> Iterator[tuple[str, str, str]]:
+        """(source, target, tag) of every stored link, in the order they were recorded."""
+        yield from self.db.execute("SELECT source, target, tag FROM links WHERE run_id = ? "
+                                   "ORDER BY rowid", (run_id,)).fetchall()
 
     def runs(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
@@ -277,7 +321,7 @@ class Store:
 
     # --- buffered writes from the crawl ----------------------------------------------------------
     def _queue(self, sql: str, params: tuple) -> None:
-        self._pending.append((sql, params))
+        self._pending.append((sql, _redacted(params)))
         if (len(self._pending) >= self.BATCH_ROWS
                 or time.monotonic() - self._last_flush >= self.BATCH_SECONDS):
             self.flush()
@@ -286,9 +330,9 @@ class Store:
         if not self._pending:
             self._last_flush = time.monotonic()
             return
+        batch, self._pending = self._pending, deque()  # a failed batch is dropped, not retried
         with self.transaction():
-            while self._pending:
-                sql, params = self._pending.popleft()
+            for sql, params in batch:
                 self.db.execute(sql, params)
         self._last_flush = time.monotonic()
 
@@ -303,7 +347,7 @@ class Store:
              record.get("depth"), record.get("size"), record.get("word_count"),
              record.get("fetched_at") or utcnow(), record.get("elapsed"),
              json.dumps(record.get("headers") or {}),
-             zlib.compress(body, 1) if body else None, record.get("encoding"),
+             zlib.compress(redact_bytes(body), 1) if body else None, record.get("encoding"),
              record.get("redirect_to"), record.get("error")))
 
     def add_links(self, run_id: int, links: Iterable[Link]) -> None:
@@ -514,9 +558,10 @@ class Store:
                     "INSERT OR IGNORE INTO findings (run_id, fingerprint, rule, rule_name, family, "
                     "severity, url, target, selector, snippet, message, fix, owner, owner_contact, "
                     "extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (run_id, f.fingerprint, f.rule, f.rule_name, f.family, f.severity.value, f.url,
-                     f.target, f.selector, f.snippet, f.message, f.fix, f.owner, f.owner_contact,
-                     json.dumps(dict(f.extra), default=str)))
+                    _redacted((run_id, f.fingerprint, f.rule, f.rule_name, f.family,
+                               f.severity.value, f.url, f.target, f.selector, f.snippet, f.message,
+                               f.fix, f.owner, f.owner_contact,
+                               json.dumps(dict(f.extra), default=str))))
                 count += 1
         return count
 
@@ -543,6 +588,11 @@ class Store:
         finally:
             self.db.close()
 
+    def abandon(self) -> None:
+        """Close without writing what is still buffered (after the disk refused a write)."""
+        self._pending.clear()
+        self.db.close()
+
     def __enter__(self) -> Store:
         return self
 
@@ -551,20 +601,46 @@ class Store:
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on error (sqlite3 in autocommit mode)."""
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on error (sqlite3 in autocommit mode).
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+    A write the disk refuses (full, read-only, over a file size limit) rolls the whole
+    transaction back and becomes a StoreWriteError naming the store: SQLite's journal keeps
+    the file as it was before the transaction."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self.db, self.path = db, path
 
     def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._failed(exc) from None
         return self.db
 
-    def __exit__(self, exc_type, *rest) -> None:
+    def __exit__(self, exc_type, exc, tb) -> bool:
         if exc_type is None:
-            self.db.execute("COMMIT")
-        else:
-            self.db.execute("ROLLBACK")
+            try:
+                self.db.execute("COMMIT")
+                return False
+            except sqlite3.OperationalError as commit_error:
+                exc = commit_error
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite has already rolled back what it could not write
+        if isinstance(exc, (sqlite3.OperationalError, OSError)):
+            raise self._failed(exc) from None
+        return False
+
+    def _failed(self, exc: BaseException) -> StoreWriteError:
+        return StoreWriteError(f"cannot write to the store {self.path}: {exc} "
+                               "(is the disk full, or the directory read-only?)")
+
+
+def _redacted(params: tuple) -> tuple:
+    """Every text column passes through urls.redact: no credentials in the store."""
+    return tuple(redact(p) if isinstance(p, str) else p for p in params)
 
 
 def asjson(finding: Finding) -> dict[str, Any]:

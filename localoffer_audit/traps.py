@@ -192,6 +192,11 @@ class TrapGuard:
         entry[0] += 1
         return reason
 
+    def remember(self, url: str) -> None:
+        """Count a URL admitted by an earlier session of the same crawl (a resumed run), in
+        whatever order: it was admitted then, so it is never rejected now."""
+        self._remember(_parse(url))
+
     def capped(self) -> list[dict]:
         """What was skipped and why, biggest first: ``pattern, reason, skipped, example``."""
         rows = [

@@ -15,6 +15,8 @@ from urllib.parse import SplitResult, unquote, unquote_plus, urlsplit, urlunspli
 
 from w3lib.url import safe_url_string
 
+from .defaults import REDACT_QUERY_PARAMS, REDACTED
+
 __all__ = [
     "DEFAULT_STRIP_PARAMS",
     "SESSION_PARAMS",
@@ -24,6 +26,9 @@ __all__ = [
     "is_crawlable_scheme",
     "matches_host",
     "netloc_of",
+    "redact",
+    "redact_bytes",
+    "split_credentials",
     "split_fragment",
 ]
 
@@ -184,3 +189,54 @@ def matches_host(url: str, allowed: Sequence[str]) -> bool:
         if _host_matches(host, pattern) and (entry_port is None or entry_port == port):
             return True
     return False
+
+
+# --- credentials ---------------------------------------------------------------------------------
+# The login part of any URL in a text (scheme://user[:password]@), and sensitive query values.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/?#@\s\"'<>]*)@")
+# 'HTTPAUTH_PASS': 'x', "password": "x", Authorization: 'Basic x' in dict reprs, JSON and logs.
+_SECRET_ITEM = re.compile(r"(?i)(['\"]?[a-z_-]*(?:pass|passwd|password|secret|token|api_?key|"
+                          r"authorization)['\"]?\s*[:=]\s*)(['\"])(?!\2)(.*?)\2")
+_QUERY_VALUE = re.compile(r"(?i)([?&;](?:amp;)?)([a-z0-9_.\-]+)=([^&#\s\"'<>]*)")
+
+
+def _redact_userinfo(match: re.Match[str]) -> str:
+    # Keep the shape (user only, or user and password): LNK312 still tells them apart.
+    user_and_password = ":" in match.group(2)
+    return match.group(1) + (f"{REDACTED}:{REDACTED}" if user_and_password else REDACTED) + "@"
+
+
+def _redact_value(match: re.Match[str]) -> str:
+    if match.group(3) and _name_matches(unquote_plus(match.group(2)), REDACT_QUERY_PARAMS):
+        return f"{match.group(1)}{match.group(2)}={REDACTED}"
+    return match.group(0)
+
+
+def redact(text: str) -> str:
+    """``text`` with every URL's login details and secret query values replaced by REDACTED.
+
+    The one boundary for credentials: the store, the pipeline and the log formatter all pass
+    what they write through it, so a password in a start URL, a token in a config value or a
+    login written into a crawled link never reaches the store, a report or the log."""
+    if "@" not in text and "=" not in text and ":" not in text:
+        return text  # the common case, cheaply
+    text = _SECRET_ITEM.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}{m.group(2)}", text)
+    return _QUERY_VALUE.sub(_redact_value, _USERINFO.sub(_redact_userinfo, text))
+
+
+def redact_bytes(data: bytes) -> bytes:
+    """:func:`redact` for a stored page body (decoded as latin-1, so every byte survives)."""
+    if b"@" not in data and b"=" not in data and b":" not in data:
+        return data
+    return redact(data.decode("latin-1")).encode("latin-1")
+
+
+def split_credentials(url: str) -> tuple[str, str | None, str | None]:
+    """``(url without its login part, user, password)``; user and password are None if absent."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None, None
+    netloc = parts.netloc.rpartition("@")[2]
+    return (urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)),
+            unquote(parts.username or "") or None,
+            unquote(parts.password) if parts.password is not None else None)

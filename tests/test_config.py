@@ -74,6 +74,12 @@ BAD_CONFIGS = [
      "[crawl.traps].max_per_pattern"),
     ("checks not a table", '[site]\nstart_urls=["http://a.example/"]\n[checks]\nlinks = 3\n',
      "[checks]"),
+    ("empty config file", "", "[site].start_urls is required"),
+    ("empty site table", "[site]\n", "[site].start_urls is required"),
+    ("start URL off allowed_hosts", '[site]\nstart_urls=["http://a.example/"]\n'
+     'allowed_hosts=["b.example"]\n', "is not on any of [site].allowed_hosts"),
+    ("select and ignore the same rule", '[site]\nstart_urls=["http://a.example/"]\n[audit]\n'
+     'select=["LNK301"]\nignore=["LNK301"]\n', "both name 'LNK301'"),
 ]
 
 
@@ -90,14 +96,38 @@ def test_bad_config_is_one_line_error_with_exit_2(description, text, expected, w
     assert expected in lines[0]
 
 
-@pytest.mark.parametrize("argv, expected", [
+BAD_ARGV = [  # (argv, words the one-line error must contain)
     (["crawl", "not-a-url-or-file"], "neither an http(s) URL nor an existing config file"),
     (["crawl", "http://a.example/", "--max-pages", "0"], "--max-pages"),
     (["crawl", "http://a.example/", "--delay", "-2"], "--delay"),
     (["crawl", "javascript:alert(1)"], "neither an http(s) URL"),
     (["explain", "NOPE999"], "no rule 'NOPE999'"),
     (["check", "latest", "--db", "/nonexistent/x.sqlite"], "store not found"),
-])
+]
+# Only through the real command: argparse's own errors, and inputs that need a file.
+BAD_ARGV_SUBPROCESS = [
+    (["crawl", "http://a.example/", "--max-pages", "lots"], "--max-pages: invalid int value"),
+    (["audit", "http://a.example/", "--out", "o", "--fail-on", "sometimes"], "--fail-on"),
+    (["crawl", "http://a.example/", "--concurrency", "0"], "--concurrency"),
+    (["crawl", "ftp://a.example/"], "http"),
+    (["crawl", "{toml}", "--config", "{toml}"], "give either a config file or --config"),
+    (["crawl"], "give a start URL or a site config file"),
+    (["crawl", "http://a.example/", "--resume", "--db", "{tmp}/none.sqlite"],
+     "nothing to resume: no store at"),
+]
+ISSUE_CATEGORIES = {  # the issue's kinds of bad input -> entries of the tables above
+    "unknown keys": ["unknown key", "unknown table", "unknown owner key"],
+    "wrong types": ["wrong type", "boolean as string", "checks not a table", "--max-pages"],
+    "bad regexes": ["bad regex", "owner bad regex"],
+    "unreachable start URL": ["unreachable start URL"],
+    "non-HTTP start URL": ["non-http start URL", "file start URL", "javascript:alert(1)"],
+    "empty site": ["empty config file", "empty site table", "empty start URL list"],
+    "contradictory options": ["two default owners", "start URL off allowed_hosts",
+                              "select and ignore the same rule", "--config"],
+}
+
+
+@pytest.mark.parametrize("argv, expected", BAD_ARGV)
 def test_bad_cli_input_is_one_line_error(argv, expected, capsys):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -164,3 +194,48 @@ def test_start_url_from_command_line_overrides_toml(write_toml):
     config = build_config({"site": {"start_urls": ["http://a.example/"]}},
                           start_url="https://b.example/x")
     assert config.start_urls == ("https://b.example/x",)
+
+
+# ---- the same table through the real command (a subprocess each) ------------------------------
+
+def _one_line_exit_2(result, expected: str) -> None:
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2, result.stderr
+    assert len(lines) == 1, result.stderr
+    assert "error" in lines[0] and expected in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("description, text, expected", BAD_CONFIGS,
+                         ids=[c[0] for c in BAD_CONFIGS])
+def test_bad_config_through_the_real_cli(description, text, expected, write_toml, tmp_path):
+    _one_line_exit_2(run_cli("audit", str(write_toml(text)), "--out", str(tmp_path / "out"),
+                             "--no-progress"), expected)
+    assert not (tmp_path / "out").exists()  # nothing written for a config that never ran
+
+
+@pytest.mark.parametrize("argv, expected", BAD_ARGV + BAD_ARGV_SUBPROCESS)
+def test_bad_argv_through_the_real_cli(argv, expected, write_toml, tmp_path):
+    toml = write_toml('[site]\nstart_urls=["http://a.example/"]\n')
+    argv = [a.format(toml=toml, tmp=tmp_path) for a in argv]
+    _one_line_exit_2(run_cli(*argv, cwd=tmp_path), expected)
+
+
+def test_unreachable_start_url_is_one_line_exit_2(tmp_path):
+    import socket
+
+    with socket.socket() as sock:  # a loopback port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run_cli("audit", f"http://127.0.0.1:{port}/", "--out", str(tmp_path / "out"),
+                     "--no-progress", "--delay", "0")
+    _one_line_exit_2(result, f"start URL could not be fetched: http://127.0.0.1:{port}/ "
+                             "(connection-refused)")
+
+
+def test_the_table_covers_every_kind_of_bad_input_in_the_issue():
+    named = {c[0] for c in BAD_CONFIGS} | {"unreachable start URL"}
+    argv_words = " ".join(" ".join(argv) for argv, _ in BAD_ARGV + BAD_ARGV_SUBPROCESS)
+    for category, entries in ISSUE_CATEGORIES.items():
+        for entry in entries:
+            assert entry in named or entry in argv_words, (category, entry)
+    assert len(BAD_CONFIGS) + len(BAD_ARGV) + len(BAD_ARGV_SUBPROCESS) + 1 >= 20

@@ -32,7 +32,8 @@ from ..items import LinksItem, LinkStatusItem, PageItem, SitemapEntryItem
 from ..models import Link, LinkStatus
 from ..store import HEADER_KEYS
 from ..traps import TrapGuard
-from ..urls import canonicalize, is_crawlable_scheme, matches_host, split_fragment
+from ..urls import (canonicalize, is_crawlable_scheme, matches_host, split_credentials,
+                    split_fragment)
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,12 @@ class LocalOfferSpider(scrapy.Spider):
         self.link_cache: dict[str, LinkStatus] = {}  # filled by the StorePipeline when it opens
         self.feed_services = 0
         self.run_id: int | None = None
+        # Filled by restore() when an interrupted run is resumed (audit --resume).
+        self.resumed = False
+        self.frontier_replayed = False
+        self.stored_pages: dict[str, dict[str, Any]] = {}
+        self.stored_links = lambda: iter(())
+        self.stored_body = lambda url: b""
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -156,6 +163,8 @@ class LocalOfferSpider(scrapy.Spider):
         origins = dict.fromkeys(re.match(r"^https?://[^/]+", u).group(0)
                                 for u in self.audit_config.start_urls)
         for origin in origins:
+            if f"{origin}{NOT_FOUND_PROBE_PATH}" in self.stored_pages:
+                continue
             # One deliberately missing address per host: what this site's "not found" looks
             # like, so soft-404 checks can compare pages against it.
             yield scrapy.Request(f"{origin}{NOT_FOUND_PROBE_PATH}", callback=self.parse_page,
@@ -165,14 +174,59 @@ class LocalOfferSpider(scrapy.Spider):
                                        "dont_redirect": True, "handle_httpstatus_all": True})
         oruk_url = self.audit_config.site.get("oruk_url")
         if oruk_url:
-            yield self.feed_request(f"{oruk_url.rstrip('/')}/services?page=1&per_page="
-                                    f"{ORUK_PER_PAGE}")
+            yield from self.feed_requests([f"{oruk_url.rstrip('/')}/services?page=1&per_page="
+                                           f"{ORUK_PER_PAGE}"])
         if self.audit_config.crawl["read_sitemaps"]:
             for origin in origins:
                 yield scrapy.Request(f"{origin}/robots.txt", callback=self.parse_robots,
                                      errback=self.discovery_failed, dont_filter=True, priority=10,
                                      meta={"kind": "robots", "dont_obey_robotstxt": True,
                                            "handle_httpstatus_all": True, "origin": origin})
+        if self.resumed and not self.audit_config.crawl["read_sitemaps"]:
+            yield from self.resume_frontier()  # otherwise once robots.txt has been read
+
+    # --- resuming an interrupted run -------------------------------------------------------------
+    def restore(self, state: dict[str, Any]) -> None:
+        """Take up an interrupted run from what the store holds (Store.resume_run): stored
+        pages are never fetched again, stored link results never checked again."""
+        self.resumed = True
+        self.stored_pages = state["pages"]
+        for url, info in self.stored_pages.items():
+            if info["kind"] not in ("probe", "feed"):
+                self.scheduled_pages.add(url)
+                self.traps.remember(url)  # the trap guard's caps count them
+        for url, error in state["link_status"].items():
+            if error and error.startswith(("skipped:", "not-checked:")):
+                self.skipped_targets.add(url)
+                if error in ("skipped: max-depth", "skipped: max-pages"):
+                    entry = self.limit_skips.setdefault(error.split(": ")[1], [0, url])
+                    entry[0] += 1
+            else:
+                self.checked_targets.add(url)
+            if error and (error == "robots" or error.startswith("blocked")):
+                self.scheduled_pages.add(url)  # asked for as a page and refused: not again
+
+    def resume_frontier(self) -> Iterator[Any]:
+        """Every decision the stored pages' links led to, taken again: links to pages not yet
+        stored are requested (those in flight when the crawl stopped, and their followers);
+        the rest are recognised as done. The stored feed responses are read again likewise."""
+        if self.frontier_replayed:
+            return
+        self.frontier_replayed = True
+        pages = self.stored_pages
+        for source, target, tag in self.stored_links():
+            info = pages.get(source)
+            if info is None or not is_crawlable_scheme(target):
+                continue
+            clicks = info["depth"] or 0
+            if tag == "http-redirect":
+                yield from self.follow(target, clicks, "a")  # a redirect is not a click
+            else:
+                yield from self.follow(target, clicks + 1, tag)
+        for url, info in pages.items():
+            if info["kind"] == "feed":
+                yield from self.feed_requests(self.feed_followups(url, info["status"],
+                                                                  self.stored_body(url)))
 
     # --- classification --------------------------------------------------------------------------
     def is_internal(self, url: str) -> bool:
@@ -302,9 +356,10 @@ class LocalOfferSpider(scrapy.Spider):
                 record["error"] = "bad-redirect-location"
         if target is not None:
             record["redirect_to"] = target
-            yield PageItem(record)
+            # Links before their page, always: a stored page is a completed one (see --resume).
             yield LinksItem(url, [Link(url, target, "", "http-redirect", "location",
                                        internal=self.is_internal(target))])
+            yield PageItem(record)
             if is_crawlable_scheme(target):
                 # A redirect is not a click: the target keeps the same depth.
                 yield from self.follow(target, clicks, "a")
@@ -334,8 +389,8 @@ class LocalOfferSpider(scrapy.Spider):
         words = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style) "
                            "and not(ancestor::noscript)]")
         record["word_count"] = sum(len(w.split()) for w in words)
-        yield PageItem(record)
         if record["status"] >= 400:
+            yield PageItem(record)
             return  # error pages are recorded (soft-404 checks compare against them), not followed
         base = tree.xpath("string(//base/@href)") or response.url
         base = urljoin(response.url, base)
@@ -355,6 +410,7 @@ class LocalOfferSpider(scrapy.Spider):
                                       links, follow)
         if links:
             yield LinksItem(url, links)
+        yield PageItem(record)  # after its links: a stored page is a completed one (--resume)
         for target, tag in follow:
             yield from self.follow(target, clicks + 1, tag)
 
@@ -380,7 +436,9 @@ class LocalOfferSpider(scrapy.Spider):
             links.append(Link(source, raw[:2000], text, tag, attr))
             return
         links.append(Link(source, target, text, tag, attr, fragment, self.is_internal(target)))
-        follow.append((target, tag))
+        # A login written into a link is recorded (LNK312 reports it, redacted by the store)
+        # but never sent: the address is requested without it.
+        follow.append((split_credentials(target)[0], tag))
 
     def page_failed(self, failure) -> Iterator[Any]:
         request = failure.request
@@ -478,10 +536,19 @@ class LocalOfferSpider(scrapy.Spider):
                         "kind": "feed", "size": len(response.body), "headers": headers,
                         "body": response.body, "encoding": "utf-8",
                         "elapsed": response.meta.get("download_latency")})
-        if response.status != 200 or "/services?" not in url:
+        yield from self.feed_requests(self.feed_followups(url, response.status, response.body))
+
+    def feed_requests(self, urls: Iterator[str] | list[str]) -> Iterator[scrapy.Request]:
+        for url in urls:
+            if url not in self.stored_pages:  # a resumed run already has it
+                yield self.feed_request(url)
+
+    def feed_followups(self, url: str, status: int | None, body: bytes) -> Iterator[str]:
+        """The feed addresses one feed response leads to: its services and the next page."""
+        if status != 200 or "/services?" not in url:
             return
         try:
-            listing = json.loads(response.body)
+            listing = json.loads(body)
         except ValueError:
             return
         if not isinstance(listing, dict):
@@ -492,11 +559,11 @@ class LocalOfferSpider(scrapy.Spider):
             service_id = service.get("id") if isinstance(service, dict) else None
             if service_id and self.feed_services < ORUK_MAX_SERVICES:
                 self.feed_services += 1
-                yield self.feed_request(f"{base}/services/{quote(str(service_id), safe='')}")
+                yield f"{base}/services/{quote(str(service_id), safe='')}"
         page = listing.get("page_number", listing.get("number"))
         total = listing.get("total_pages", listing.get("totalPages"))
         if isinstance(page, int) and isinstance(total, int) and page < total and services:
-            yield self.feed_request(f"{base}/services?page={page + 1}&per_page={ORUK_PER_PAGE}")
+            yield f"{base}/services?page={page + 1}&per_page={ORUK_PER_PAGE}"
 
     # --- sitemaps --------------------------------------------------------------------------------
     def parse_robots(self, response) -> Iterator[Any]:
@@ -512,6 +579,9 @@ class LocalOfferSpider(scrapy.Spider):
             sitemaps = [f"{response.meta['origin']}/sitemap.xml"]
         for sitemap in sitemaps:
             yield self.sitemap_request(urljoin(response.url, sitemap))
+        if self.resumed:
+            # After robots.txt, as in a fresh crawl: the stored frontier, taken up again.
+            yield from self.resume_frontier()
 
     def sitemap_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.discovery_failed,
@@ -550,5 +620,7 @@ class LocalOfferSpider(scrapy.Spider):
                 # Sitemap entries are entry points, like start URLs: they start at 0 clicks.
                 yield from self.follow(url, 0, "a")
 
-    def discovery_failed(self, failure) -> None:
+    def discovery_failed(self, failure) -> Iterator[Any]:
         self.crawler.stats.inc_value("localoffer/sitemap/unreachable")
+        if self.resumed and failure.request.meta.get("kind") == "robots":
+            yield from self.resume_frontier()

@@ -1,0 +1,64 @@
+"""`audit --resume` / `crawl --resume`: which run to take up, and whether that is safe.
+
+Resuming is built on the store rather than on Scrapy's JOBDIR: after a SIGKILL a job directory
+can be behind (or ahead of) what was committed, while the store is what the report is made
+from. So the stored rows decide: stored pages are done, their stored links are the frontier
+(see LocalOfferSpider.restore and resume_frontier).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .config import AuditConfig
+from .errors import AuditError
+
+# [crawl] keys that only change how fast or how patiently the rest is fetched, not what the
+# crawl reaches: they may differ when resuming. Any other difference would mix two crawls.
+RESUME_SAFE_CRAWL_KEYS = frozenset({"concurrency_per_host", "delay", "timeout", "max_pages",
+                                    "retry_after", "link_cache_hours", "user_agent"})
+# What a run may be resumed from: `crawl` needs an unfinished crawl; `audit` also finishes a
+# run whose crawl completed but whose checks or report were interrupted.
+RESUMABLE = {"crawl": ("interrupted",), "audit": ("interrupted", "crawled")}
+
+
+def pick_run(store, wanted: str, command: str, site: str | None) -> dict[str, Any]:
+    """The run to resume: `wanted` is a run id or "latest" (the newest resumable run of
+    `site`, or of any site when no target was given)."""
+    statuses = RESUMABLE[command]
+    if wanted == "latest":
+        if site is None:
+            candidates = [r["id"] for r in store.runs() if r["status"] in statuses]
+            run_id = candidates[-1] if candidates else None
+        else:
+            run_id = store.resumable_run(site, statuses)
+        if run_id is None:
+            about = f" of {site!r}" if site else ""
+            raise AuditError(f"nothing to resume: no interrupted run{about} in {store.path}")
+        return store.run(run_id)
+    try:
+        run_id = int(wanted)
+    except ValueError:
+        raise AuditError(f"--resume takes a run id, got {wanted!r}") from None
+    run = store.run(run_id)  # StoreError naming the runs there are
+    if run["status"] not in statuses:
+        what = {"crawling": "is still being crawled by another process",
+                "checked": "is complete", "crawled": "finished crawling (check it instead)",
+                "failed": "failed (its start URL could not be fetched); audit it afresh"}
+        raise AuditError(f"nothing to resume: run {run_id} "
+                         f"{what.get(run['status'], 'is ' + run['status'])}")
+    return run
+
+
+def check_compatible(stored: Mapping[str, Any], config: AuditConfig, run_id: int) -> None:
+    """Refuse to resume with a config that would crawl a different site or scope."""
+    new = config.to_dict()
+    differences = [f"[site].{key}" for key in sorted(set(stored["site"]) | set(new["site"]))
+                   if stored["site"].get(key) != new["site"].get(key)]
+    differences += [f"[crawl].{key}" for key in sorted(set(stored["crawl"]) | set(new["crawl"]))
+                    if key not in RESUME_SAFE_CRAWL_KEYS
+                    and stored["crawl"].get(key) != new["crawl"].get(key)]
+    if differences:
+        raise AuditError(f"cannot resume run {run_id}: the config differs in "
+                         f"{', '.join(differences)} (resuming would mix two different crawls; "
+                         "start a new audit instead)")
