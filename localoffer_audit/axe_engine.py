@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from . import defaults
 from .errors import ConfigError
@@ -53,6 +53,7 @@ KEPT_RESULT_KEYS = ("testEngine", "testRunner", "testEnvironment", "toolOptions"
                     "timestamp", "violations", "incomplete")
 MAX_STORED_NODES = 50  # per axe rule per page; the count of all nodes is kept beside them
 MAX_BLOCKED_RECORDED = 50
+MAX_REDIRECTS = 5  # per subresource, each hop filtered
 CLOSE_TIMEOUT = 10.0
 
 
@@ -100,10 +101,13 @@ def require_engine(name: str) -> EngineSetup | None:
         raise EngineUnavailable(f"--a11y-engine must be one of {', '.join(defaults.A11Y_ENGINES)}, "
                                 f"got {name!r}")
     try:
-        import playwright.async_api  # noqa: F401
+        from playwright.async_api import BrowserContext
     except ImportError:
         raise EngineUnavailable("--a11y-engine axe needs the playwright package, which is not "
                                 f"installed: {INSTALL_HINT}") from None
+    if not hasattr(BrowserContext, "route_web_socket"):  # Playwright 1.48+ can refuse WebSockets
+        raise EngineUnavailable("--a11y-engine axe needs playwright 1.48 or later: "
+                                f"{INSTALL_HINT}")
     script, version = axe_source()
     chromium = find_chromium()
     if chromium is None:
@@ -264,6 +268,8 @@ class Renderer:
         return result
 
     async def _fence(self, context, job: PageJob, result: RenderResult) -> None:
+        from playwright.async_api import Error as PlaywrightError
+
         served = False
 
         def refuse(reason: str, url: str) -> None:
@@ -289,8 +295,30 @@ class Renderer:
             if reason:
                 refuse(reason, request.url)
                 await route.abort("blockedbyclient")
-            else:
-                await route.continue_()
+                return
+            # Fetched here, one redirect hop at a time, each hop through the filter: Chromium
+            # would follow a continued request's redirects without routing them again.
+            url = request.url
+            try:
+                for _ in range(MAX_REDIRECTS + 1):
+                    response = await route.fetch(url=url, max_redirects=0,
+                                                 timeout=self.timeout * 1000)
+                    location = response.headers.get("location")
+                    if not (300 <= response.status < 400 and location):
+                        break
+                    url = urljoin(url, location)
+                    reason = await self.policy.refusal(url)
+                    if reason:
+                        refuse(f"redirect to {reason}", url)
+                        await route.abort("blockedbyclient")
+                        return
+                else:
+                    await route.abort("failed")  # a redirect loop
+                    return
+            except PlaywrightError:
+                await route.abort("failed")
+                return
+            await route.fulfill(response=response)
 
         async def websocket(ws) -> None:
             refuse("websocket", ws.url)

