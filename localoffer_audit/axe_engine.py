@@ -240,10 +240,11 @@ class Renderer:
         started = time.monotonic()
         result = RenderResult(job.url, "ok")
         crashed = asyncio.Event()
-        context = await self.browser.new_context(
-            accept_downloads=False, service_workers="block", java_script_enabled=True,
-            viewport={"width": 1280, "height": 900})
+        context = None
         try:
+            context = await self.browser.new_context(
+                accept_downloads=False, service_workers="block", java_script_enabled=True,
+                viewport={"width": 1280, "height": 900})
             await self._fence(context, job, result)
             page = await context.new_page()
             page.on("crash", lambda _page: crashed.set())
@@ -261,7 +262,8 @@ class Renderer:
             result.outcome, result.error = "error", f"{type(exc).__name__}: {exc}"[:300]
         finally:
             try:
-                await asyncio.wait_for(context.close(), CLOSE_TIMEOUT)
+                if context is not None:
+                    await asyncio.wait_for(context.close(), CLOSE_TIMEOUT)
             except Exception as exc:  # a hung renderer: the browser process is reused regardless
                 log.warning("could not close the browser context for %s: %s", job.url, exc)
         result.elapsed = time.monotonic() - started
@@ -286,7 +288,7 @@ class Renderer:
                 if not served:
                     served = True
                     await route.fulfill(status=200, body=job.body,
-                                        headers={"content-type": job.content_type or "text/html"})
+                                        headers={"content-type": job.content_type})
                     return
                 refuse("navigation away", request.url)
                 await route.abort("blockedbyclient")
@@ -387,7 +389,9 @@ def _jobs(store, run_id: int) -> Iterable[PageJob]:
         if row["kind"] == "html" and row["status"] == 200:
             page = store.page(run_id, row["url"], kinds=("html",))
             if page is not None and page.body:
-                yield PageJob(page.url, page.body, page.content_type)
+                # The charset the crawl decoded with: it may have come from the HTTP header only.
+                media_type = (page.content_type or "text/html").split(";")[0].strip()
+                yield PageJob(page.url, page.body, f"{media_type}; charset={page.encoding}")
 
 
 def render_run(store, run_id: int, config, *, progress: bool = True,
