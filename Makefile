@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BROWSER_STAMP := $(VENV)/.browser-stamp
-# The browser tests (tests/test_report_browser.py) drive Debian's Chromium with Playwright and
-# run axe-core (bundled in axe-playwright-python). Playwright never downloads a browser here.
-BROWSER_PACKAGES := playwright axe-playwright-python
+# The browser tests (tests/test_report_browser.py, tests/test_a11y_engine.py) and the optional
+# real-browser engine (--a11y-engine axe) drive Debian's Chromium with Playwright and run axe-core
+# (bundled in axe-playwright-python): the `browser` extra in pyproject.toml. Playwright never
+# downloads a browser here.
 PYTEST_ARGS ?=
 
 .PHONY: install browser-deps demo test docs bench bench-accuracy bench-report clean
@@ -22,7 +23,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 $(BROWSER_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(BROWSER_PACKAGES)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,browser]'
 	touch $(BROWSER_STAMP)
 
 # Chromium comes from Debian (apt) when we are root; otherwise the browser tests skip and say so.

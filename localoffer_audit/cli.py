@@ -67,6 +67,10 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", nargs="?", const="latest", metavar="RUN",
                    help="continue an interrupted run (default: the latest one of this site) "
                         "without fetching its stored pages again")
+    p.add_argument("--a11y-engine", metavar="ENGINE",
+                   help="also render each page in headless Chromium and run this accessibility "
+                        f"engine: {' or '.join(defaults.A11Y_ENGINES)} (default: "
+                        f"[crawl].a11y_engine, {defaults.A11Y_ENGINE}; axe needs `make browser-deps`)")
     p.add_argument("--no-progress", action="store_true", help="no progress display")
     p.add_argument("-v", "--verbose", action="store_true", help="show the crawler's log")
 
@@ -158,7 +162,7 @@ def _is_url(text: str) -> bool:
 def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     return {
         "crawl": {"max_pages": args.max_pages, "concurrency_per_host": args.concurrency,
-                  "delay": args.delay},
+                  "delay": args.delay, "a11y_engine": getattr(args, "a11y_engine", None)},
         "audit": {"fail_on": getattr(args, "fail_on", None)},
         "db": {"path": args.db},
     }
@@ -288,16 +292,21 @@ def _check_start_reached(store, run_id: int, config: AuditConfig) -> None:
 # ---- stages -------------------------------------------------------------------------------------
 
 def do_crawl(config: AuditConfig, db: Path, args, resume: int | None = None) -> int:
+    from .axe_engine import render_run, require_engine
     from .crawl import run_crawl
     from .store import Store
 
     Store(db).close()  # fail early, with a clear message, if the store is unusable
+    engine = require_engine(config.crawl["a11y_engine"])  # and if the engine cannot run here
     outcome = run_crawl(config, db, progress=not args.no_progress,
                         log_level="INFO" if args.verbose else "CRITICAL", resume=resume)
     if outcome["reason"] == "shutdown":
         raise KeyboardInterrupt
     with Store(db) as store:
         _check_start_reached(store, outcome["run_id"], config)
+        if engine is not None:  # part of the crawl stage: checks stay offline
+            render_run(store, outcome["run_id"], config, progress=not args.no_progress,
+                       setup=engine)
     return outcome["run_id"]
 
 

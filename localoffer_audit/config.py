@@ -122,6 +122,10 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[str, Any], Any], Any]]] = {
         "oruk_url": (lambda key, value: check_http_url(key, value) if value else "", ""),
     },
     "crawl": {
+        "a11y_engine": (_choice(*defaults.A11Y_ENGINES), defaults.A11Y_ENGINE),
+        "a11y_engine_pages": (_int_at_least(1), defaults.A11Y_ENGINE_PAGES),
+        "a11y_engine_tags": (_string_list, defaults.A11Y_ENGINE_TAGS),
+        "a11y_engine_timeout": (_float_at_least(1), defaults.A11Y_ENGINE_TIMEOUT_SECONDS),
         "allowed_networks": (_network_list, defaults.CRAWL_ALLOWED_NETWORKS),
         "concurrency_per_host": (_int_at_least(1), defaults.CRAWL_CONCURRENCY_PER_HOST),
         "delay": (_float_at_least(0), defaults.CRAWL_DELAY_SECONDS),

@@ -35,6 +35,15 @@ CRAWL_STRIP_PARAMS: tuple[str, ...] = (
 CRAWL_TIMEOUT_SECONDS = 20.0
 CRAWL_USER_AGENT = f"{TOOL_NAME}/{{version}} (+{CONTACT_URL}; SEND Local Offer audit)"
 
+# Real-browser accessibility engine ([crawl].a11y_engine*): renders stored pages after the crawl
+A11Y_ENGINE = "none"  # none | axe
+A11Y_ENGINES = ("none", "axe")
+A11Y_ENGINE_BROWSER_PATHS = ("/usr/bin/chromium", "chromium", "chromium-browser")  # Debian's first
+A11Y_ENGINE_MAX_NODES_PER_RULE = 20  # findings per axe rule per page; the rest are counted in extra
+A11Y_ENGINE_PAGES = 2  # pages rendered in parallel (one browser process; a 2-core machine)
+A11Y_ENGINE_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+A11Y_ENGINE_TIMEOUT_SECONDS = 20.0  # per page: load, settle and axe run; then it is a finding
+
 # Open Referral UK feed ([site].oruk_url), read by the crawl for the directory checks
 ORUK_PER_PAGE = 100
 ORUK_MAX_SERVICES = 5000  # service records fetched from the feed at most
@@ -152,3 +161,4 @@ ENV_DB = "LOCALOFFER_AUDIT_DB"
 ENV_MAX_PAGES = "LOCALOFFER_AUDIT_MAX_PAGES"
 ENV_CONCURRENCY = "LOCALOFFER_AUDIT_CONCURRENCY"
 ENV_DELAY = "LOCALOFFER_AUDIT_DELAY"
+ENV_CHROMIUM = "LOCALOFFER_CHROMIUM"  # Chromium for the a11y engine, tried before A11Y_ENGINE_BROWSER_PATHS

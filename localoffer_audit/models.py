@@ -181,7 +181,8 @@ class Site:
     def __init__(self, run_id: int, start_urls: tuple[str, ...], page_loader, status_lookup,
                  link_loader, options: Mapping[str, Any] | None = None, *, page_getter=None,
                  not_found_pages=(), started_at: str = "", feed_loader=None,
-                 page_owner=None) -> None:
+                 page_owner=None, engine_loader=None,
+                 rules: Mapping[str, Rule] | None = None) -> None:
         self.run_id = run_id
         self.start_urls = start_urls
         self._page_loader = page_loader
@@ -193,6 +194,13 @@ class Site:
         self.started_at = started_at  # when the crawl began (ISO 8601): "today" for date checks
         self._feed_loader = feed_loader
         self._page_owner = page_owner
+        self._engine_loader = engine_loader
+        self.rules: Mapping[str, Rule] = rules or {}  # every installed rule, by code
+
+    def engine_results(self) -> Iterator[dict[str, Any]]:
+        """Raw results of the real-browser accessibility engine, one record per rendered page
+        (see Store.iter_engine_results); none when the crawl ran without an engine."""
+        return iter(self._engine_loader()) if self._engine_loader else iter(())
 
     def feed_pages(self) -> Iterator[Page]:
         """Responses of the site's Open Referral UK feed ([site].oruk_url), kind "feed":

@@ -63,6 +63,22 @@ def _crash(check_name: str, url: str, exc: BaseException) -> Finding:
                           "where": f"{where.filename}:{where.lineno}" if where else ""})
 
 
+def drop_engine_duplicates(findings: Sequence[Finding]) -> list[Finding]:
+    """A browser-engine finding (extra.engine set) is dropped when a static check already
+    reported the same rule code on the same page: the fault is reported once, by the rule that
+    needs no browser. An engine finding that fell back to A11Y580 counts under the static code
+    it maps to (extra.static_code)."""
+    static = {(f.rule, f.url) for f in findings if not f.extra.get("engine")}
+    if not static:
+        return list(findings)
+
+    def duplicate(f: Finding) -> bool:
+        codes = {f.rule, f.extra.get("static_code")} - {None}
+        return any((code, f.url) in static for code in codes)
+
+    return [f for f in findings if not (f.extra.get("engine") and duplicate(f))]
+
+
 def run_checks(store: Store, run_id: int, config: AuditConfig,
                on_page: Callable[[int], None] | None = None,
                checks: Sequence[LoadedCheck] | None = None) -> CheckOutcome:
@@ -121,7 +137,9 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
                     not_found_pages=list(store.iter_pages(run_id, ("probe",))),
                     started_at=run["started_at"],
                     feed_loader=lambda: store.iter_pages(run_id, ("feed",)),
-                    page_owner=lambda url: config.ownership.owner_for(url)[0])
+                    page_owner=lambda url: config.ownership.owner_for(url)[0],
+                    engine_loader=lambda: store.iter_engine_results(run_id),
+                    rules={r.code: r for r in rules})
         for check, obj in site_checks:
             try:
                 collected.extend(finish(obj.check_site(site)))
@@ -131,6 +149,7 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
                 log.warning("site check %s failed: %s", check.name, exc)
                 collected.extend(finish([_crash(check.name, site.start_urls[0], exc)]))
     store.replace_site_metrics(run_id, site_measured)
+    collected = drop_engine_duplicates(collected)
     count = store.replace_findings(run_id, collected)
     crashed = sum(1 for f in collected if f.rule == CHECK_CRASHED.code)
     return CheckOutcome(run_id, count, pages, [c.name for c, _ in active], crashed)

@@ -9,6 +9,8 @@ Schema changelog:
   2: link_status.headers and .redirect_statuses; link_cache (healthy off-site results kept across runs);
      page_metrics (values checks measure per page, e.g. last_updated, for pages.jsonl);
      site_metrics (whole-site results, e.g. required-topic coverage for coverage.json).
+  3: engine_results (raw results of the real-browser accessibility engine, one row per rendered
+     page, so the check stage turns them into findings offline and re-runnably).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from .errors import StoreError, StoreWriteError
 from .models import Finding, Link, LinkStatus, Page, Severity
 from .urls import redact, redact_bytes
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA_V1 = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -147,6 +149,21 @@ CREATE TABLE site_metrics (          -- whole-site results of site checks, e.g. 
     name TEXT NOT NULL,
     value TEXT,                      -- JSON
     PRIMARY KEY (run_id, name)
+)""",
+    3: """
+CREATE TABLE engine_results (        -- the real-browser accessibility engine (axe-core)
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    url TEXT NOT NULL,
+    engine TEXT NOT NULL,            -- "axe"
+    engine_version TEXT,             -- axe-core's version, e.g. 4.12.1
+    browser_version TEXT,            -- Chromium's version
+    outcome TEXT NOT NULL,           -- ok | timeout | crashed | error
+    error TEXT,                      -- what went wrong when outcome is not ok
+    results BLOB,                    -- zlib-compressed JSON: axe's violations and incomplete
+    blocked TEXT,                    -- JSON list of requests the route filter refused
+    elapsed REAL,
+    rendered_at TEXT,
+    PRIMARY KEY (run_id, url, engine)
 )""",
 }
 
@@ -421,6 +438,41 @@ class Store:
                 "SELECT url, name, value FROM page_metrics WHERE run_id = ?", (run_id,)):
             out.setdefault(url, {})[name] = json.loads(value)
         return out
+
+    # --- the real-browser accessibility engine -----------------------------------------------------
+    def add_engine_result(self, run_id: int, url: str, engine: str, outcome: str, *,
+                          results: Mapping[str, Any] | None = None, error: str | None = None,
+                          blocked: Iterable[str] = (), engine_version: str | None = None,
+                          browser_version: str | None = None, elapsed: float | None = None) -> None:
+        """One rendered page's raw engine output (replacing an earlier one for the same page)."""
+        packed = zlib.compress(json.dumps(results).encode("utf-8"), 6) if results is not None else None
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO engine_results (run_id, url, engine, engine_version, "
+                "browser_version, outcome, error, results, blocked, elapsed, rendered_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (run_id, url, engine, engine_version, browser_version, outcome, error, packed,
+                 json.dumps(list(blocked)), elapsed, utcnow()))
+
+    def iter_engine_results(self, run_id: int) -> Iterator[dict[str, Any]]:
+        """Every stored engine result of a run, ordered by URL, results decompressed."""
+        cols = ("url", "engine", "engine_version", "browser_version", "outcome", "error",
+                "results", "blocked", "elapsed", "rendered_at")
+        for row in self.db.execute(f"SELECT {', '.join(cols)} FROM engine_results "
+                                   "WHERE run_id = ? ORDER BY url, engine", (run_id,)):
+            record = dict(zip(cols, row))
+            record["results"] = (json.loads(zlib.decompress(record["results"]))
+                                 if record["results"] else None)
+            record["blocked"] = json.loads(record["blocked"] or "[]")
+            yield record
+
+    def update_run_stats(self, run_id: int, extra: Mapping[str, Any]) -> None:
+        """Merge keys into a run's stats (the crawl's own stats are kept)."""
+        stats = self.run(run_id)["stats"]
+        stats.update(extra)
+        with self.transaction():
+            self.db.execute("UPDATE runs SET stats = ? WHERE id = ?",
+                            (json.dumps(stats, default=str), run_id))
 
     def add_sitemap_entry(self, run_id: int, url: str, lastmod: str | None, sitemap: str) -> None:
         self._queue("INSERT OR IGNORE INTO sitemap_entries (run_id, url, lastmod, sitemap) "

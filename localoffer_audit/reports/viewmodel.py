@@ -540,7 +540,7 @@ BARRIERS: tuple[Barrier, ...] = (
         "page they are on, or give up before they find what they need.",
         "People who use a screen reader, a screen magnifier, a keyboard or a switch instead "
         "of a mouse; people with a learning disability; anyone looking on a phone.",
-        rules=("A11Y502", "A11Y503", "CNT103", "LNK315", "LNK316"),
+        rules=("A11Y502", "A11Y503", "A11Y580", "A11Y581", "A11Y590", "A11Y591", "CNT103", "LNK315", "LNK316"),
         families=("accessibility",)),
     Barrier(
         "links", "Links that go nowhere",
@@ -613,6 +613,10 @@ PLAIN_PROBLEMS: dict[str, str] = {
     "A11Y502": "Pages with no name, so the browser tab and screen readers cannot say which "
                "page is open",
     "A11Y503": "Pages with no main heading, so it is hard to tell what the page is about",
+    "A11Y580": "Accessibility failures found when the page was shown in a real browser",
+    "A11Y581": "Places a real browser check could not decide, which a person must look at",
+    "A11Y590": "Pages that could not be checked in a real browser (too slow, or they crashed it)",
+    "A11Y591": "Pages whose files from other sites were left out of the real-browser check",
     "CNT101": "A topic the law says the Local Offer must cover is missing",
     "CNT102": "A topic the law says the Local Offer must cover is only mentioned in passing, "
               "or only in a PDF or Word document",
