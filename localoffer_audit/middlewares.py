@@ -347,20 +347,13 @@ DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
 
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """RFC 9309 s.2.3.1.4: a robots.txt that answers 5xx, or cannot be reached at all, means
-    "disallow everything". Scrapy alone would crawl the whole site in both cases."""
+    """RFC 9309 s.2.3.1.4: a robots.txt that answers 5xx means "disallow everything"; Scrapy
+    alone would crawl the whole site. A robots.txt that cannot be reached at all still means
+    "allow" here, as in Scrapy: otherwise a refused connection would read as "blocked", and
+    off-site link checks would stop at every partner host that has no robots.txt server."""
 
     async def _parse_robots(self, response, netloc, request):
         if response.status >= 500:
             self.crawler.stats.inc_value("localoffer/robots/unavailable")
             response = response.replace(body=DISALLOW_ALL)
         await super()._parse_robots(response, netloc, request)
-
-    def _robots_error(self, exc, netloc):
-        # Not super(): it would hand the requests waiting on this host "no parser" (allow all).
-        self.crawler.stats.inc_value("localoffer/robots/unavailable")
-        self.crawler.stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
-        waiting = self._parsers[netloc]
-        parser = self._parserimpl.from_crawler(self.crawler, DISALLOW_ALL)
-        self._parsers[netloc] = parser
-        waiting.callback(parser)
