@@ -339,3 +339,21 @@ class PrivateAddressGuardMiddleware:
             return None
         self._cache.put(host, addresses)
         return addresses
+
+
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+
+DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+
+class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """RFC 9309 s.2.3.1.4: a robots.txt that answers 5xx means "disallow everything"; Scrapy
+    alone would crawl the whole site. A robots.txt that cannot be reached at all still means
+    "allow" here, as in Scrapy: otherwise a refused connection would read as "blocked", and
+    off-site link checks would stop at every partner host that has no robots.txt server."""
+
+    async def _parse_robots(self, response, netloc, request):
+        if response.status >= 500:
+            self.crawler.stats.inc_value("localoffer/robots/unavailable")
+            response = response.replace(body=DISALLOW_ALL)
+        await super()._parse_robots(response, netloc, request)

@@ -9,6 +9,9 @@ ITEM_PIPELINES = {"localoffer_audit.pipelines.StorePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
     "localoffer_audit.middlewares.PrivateAddressGuardMiddleware": 50,
     "localoffer_audit.middlewares.RetryAfterMiddleware": 560,
+    # RFC 9309: robots.txt answering 5xx or unreachable means disallow all
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "localoffer_audit.middlewares.StrictRobotsTxtMiddleware": 100,
 }
 EXTENSIONS = {"localoffer_audit.progress.ProgressExtension": 500}
 

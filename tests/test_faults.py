@@ -1,0 +1,161 @@
+"""Fault injection: a loopback server that misbehaves every way real council sites do. For each
+fault the audit finishes (no traceback), the fault shows as a finding, a recorded page error or a
+counted crawl event (the run's stats in the store), and the store passes PRAGMA integrity_check."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from faultserver import FaultServer
+from support import run_cli
+
+CONFIG = "[crawl]\ntimeout = 1.5\nmax_response_bytes = 1000000\ndelay = 0\nmax_pages = 200\n"
+
+
+def _audit(tmp, server, *extra):
+    config = tmp / "site.toml"
+    config.write_text(CONFIG, "utf-8")
+    out = tmp / "out"
+    result = run_cli("audit", server.url, "--out", str(out), "--config", str(config),
+                     "--no-progress", *extra, timeout=180)
+    db = sqlite3.connect(out / "localoffer-audit.sqlite")
+    return result, out, db
+
+
+def _integrity_ok(db):
+    return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("faults")
+    with FaultServer(sitemap="malformed", slow_seconds=3) as server:
+        result, out, db = _audit(tmp, server)
+        requests = list(server.requests)
+    pages = {url[len(server.base):]: (status, error, kind)
+             for url, status, error, kind in db.execute("SELECT url, status, error, kind FROM pages")}
+    findings = [json.loads(line) for line in (out / "findings.jsonl").read_text("utf-8").splitlines()]
+    stats = json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])
+    return {"result": result, "pages": pages, "findings": findings, "stats": stats, "db": db,
+            "requests": requests, "base": server.base,
+            "summary": json.loads((out / "summary.json").read_text("utf-8"))}
+
+
+def _finding(faulty, rule, target_path):
+    return [f for f in faulty["findings"]
+            if f["rule"] == rule and (f.get("target") or f["url"]) == faulty["base"] + target_path]
+
+
+def test_the_audit_finishes_cleanly_and_the_store_is_intact(faulty):
+    assert faulty["result"].returncode == 0, faulty["result"].stderr
+    assert "Traceback" not in faulty["result"].stderr
+    assert _integrity_ok(faulty["db"])
+    assert faulty["summary"]["pages"]["total"] > 10
+
+
+@pytest.mark.parametrize("path,error", [
+    ("/slow", "timeout"),
+    ("/huge", "too-large"),
+    ("/429-seconds", "retry-after-exhausted"),
+    ("/429-date", "retry-after-exhausted"),
+    ("/429-bare", "retry-after-exhausted"),
+    ("/503-seconds", "retry-after-exhausted"),
+    ("/503-bare", "retry-after-exhausted"),
+])
+def test_server_faults_are_recorded_as_page_errors(faulty, path, error):
+    assert faulty["pages"][path][1] == error
+
+
+def test_gzip_bomb_is_stopped_at_the_size_cap_while_decompressing(faulty):
+    status, error, _ = faulty["pages"]["/gzip-bomb"]
+    assert status is None and "DOWNLOAD_MAXSIZE" in error and "decompress" in error
+
+
+def test_retry_after_waits_are_counted(faulty):
+    assert faulty["stats"]["localoffer/retry_after/waits"] >= 5
+    assert faulty["stats"]["localoffer/retry_after/exhausted"] == 5
+
+
+def test_flaky_500_is_retried_and_the_page_is_kept(faulty):
+    assert faulty["pages"]["/flaky"][0] == 200
+    assert faulty["stats"]["retry/reason_count/500 Internal Server Error"] >= 1
+
+
+def test_slow_page_is_a_timeout_finding(faulty):
+    assert _finding(faulty, "LNK303", "/slow")
+
+
+def test_redirect_loop_and_20_hop_chain_are_findings_and_end(faulty):
+    assert _finding(faulty, "LNK304", "/loop/a") and _finding(faulty, "LNK304", "/chain/0")
+    assert faulty["requests"].count("/loop/a") <= 3  # the loop was not followed round and round
+    assert faulty["pages"]["/chain/20"][0] == 200
+
+
+@pytest.mark.parametrize("path", ["/truncated", "/malformed", "/cp1252", "/mislabelled",
+                                  "/pdf-as-html", "/binary", "/long/" + "x" * 2000])
+def test_broken_pages_are_recorded_as_pages(faulty, path):
+    assert faulty["pages"][path][0] == 200 and faulty["pages"][path][2] == "html"
+
+
+def test_windows_1252_title_is_decoded(faulty):
+    title = faulty["db"].execute("SELECT title FROM pages WHERE url = ?",
+                                 (faulty["base"] + "/cp1252",)).fetchone()[0]
+    assert title == "Caf\u00e9 \u2013 \u201cSEND\u201d"
+
+
+def test_pdf_and_binary_served_as_html_are_findings_not_crashes(faulty):
+    assert _finding(faulty, "A11Y502", "/pdf-as-html") and _finding(faulty, "A11Y502", "/binary")
+
+
+def test_endless_calendar_is_capped_and_reported(faulty):
+    calendars = [p for p in faulty["pages"] if p.startswith("/calendar")]
+    assert 1 <= len(calendars) <= 20
+    assert faulty["summary"]["capped"]
+
+
+def test_javascript_data_and_file_links_are_never_requested(faulty):
+    assert not [r for r in faulty["requests"] if "passwd" in r or "alert" in r]
+
+
+def test_malformed_sitemap_does_not_stop_the_crawl(faulty):
+    assert "/sitemap.xml" in faulty["requests"]
+    assert faulty["pages"]["/"][0] == 200
+
+
+def test_sitemap_of_500000_urls_is_capped(tmp_path):
+    with FaultServer(sitemap="huge") as server:
+        result, out, db = _audit(tmp_path, server, "--max-pages", "30")
+    assert result.returncode == 0, result.stderr
+    assert db.execute("SELECT COUNT(*) FROM pages WHERE kind = 'html'").fetchone()[0] <= 30
+    stats = json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])
+    assert stats.get("localoffer/sitemap/unreachable", 0) >= 1  # over the size cap: not read
+    assert _integrity_ok(db)
+
+
+@pytest.mark.parametrize("robots,crawled", [("404", True), ("malformed", True),
+                                           ("timeout", True), ("500", False)])
+def test_robots_txt_faults(tmp_path, robots, crawled):
+    """RFC 9309: 4xx means allow all; 5xx means disallow all. A robots.txt that times out is
+    treated as absent (Scrapy's behaviour; see docs/reliability.md)."""
+    with FaultServer(robots=robots, slow_seconds=3) as server:
+        config = tmp_path / "site.toml"
+        config.write_text(CONFIG, "utf-8")
+        db_path = tmp_path / "s.sqlite"
+        result = run_cli("crawl", server.url, "--db", str(db_path), "--config", str(config),
+                         "--max-pages", "3", "--no-progress", timeout=120)
+        requests = list(server.requests)
+    assert "Traceback" not in result.stderr
+    db = sqlite3.connect(db_path)
+    assert _integrity_ok(db)
+    if crawled:
+        assert result.returncode == 0, result.stderr
+        assert "/" in requests
+    else:
+        assert result.returncode == 2
+        assert len(result.stderr.strip().splitlines()) == 1 and "robots.txt" in result.stderr
+        assert set(requests) == {"/robots.txt"}  # nothing else was fetched
+        stats = json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])
+        assert stats.get("localoffer/robots/unavailable", 0) >= 1
