@@ -540,7 +540,8 @@ BARRIERS: tuple[Barrier, ...] = (
         "page they are on, or give up before they find what they need.",
         "People who use a screen reader, a screen magnifier, a keyboard or a switch instead "
         "of a mouse; people with a learning disability; anyone looking on a phone.",
-        rules=("A11Y502", "A11Y503", "CNT103", "LNK315", "LNK316"),
+        rules=("A11Y502", "A11Y503", "CNT103", "LNK315", "LNK316", "A11Y501", "A11Y507",
+               "A11Y517", "A11Y518", "A11Y519"),
         families=("accessibility",)),
     Barrier(
         "links", "Links that go nowhere",
@@ -610,6 +611,13 @@ BARRIERS: tuple[Barrier, ...] = (
 # What each built-in rule finds, as a parent or young person would put it (the accessibility
 # view uses these; a rule not listed here shows its own summary).
 PLAIN_PROBLEMS: dict[str, str] = {
+    "A11Y501": "Pages that do not say what language they are in, so screen readers may read "
+               "them in the wrong voice",
+    "A11Y507": "Pictures with no description, so blind parents cannot tell what they show",
+    "A11Y517": "Embedded maps, videos or forms with no name, so screen-reader users cannot "
+               "tell what they are",
+    "A11Y518": "Pages that reload or move on by themselves before people have finished reading",
+    "A11Y519": "Pages that stop people zooming in on a phone",
     "A11Y502": "Pages with no name, so the browser tab and screen readers cannot say which "
                "page is open",
     "A11Y503": "Pages with no main heading, so it is hard to tell what the page is about",
