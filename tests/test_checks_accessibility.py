@@ -40,3 +40,11 @@ def test_every_rule_has_fixture_doc_fix_and_who_affected():
     assert {r.code for r in A.StaticAccessibility.rules} == {c for c, _ in CASES}
     for rule in A.StaticAccessibility.rules:
         assert rule.fix and rule.doc and rule.code in A.WHO_AFFECTED
+
+
+def test_demo_planted_html_faults_found_and_decorative_image_not_flagged(demo):
+    from localoffer_audit.demo.scoring import score
+    result = score(demo["key"], demo["findings"])["accessibility"]
+    assert result.planted > 0
+    assert result.missed == [], result.missed
+    assert result.controls > 0 and result.control_false_positives == []

@@ -7,6 +7,7 @@ Each rule's `extra` is not used yet; the "who this affects" sentence lives in WH
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 from typing import Iterable
 
 from ..models import Finding, Page, Rule, Severity
@@ -46,6 +47,10 @@ _MAX_SCALE = re.compile(r"maximum-scale\s*=\s*([0-9.]+)", re.I)
 _NO_SCALE = re.compile(r"user-scalable\s*=\s*(no|0)\b", re.I)
 
 
+def _absolute(page: Page, src: str | None) -> str | None:
+    return urljoin(page.url, src) if src else None
+
+
 class StaticAccessibility(NoOptions):
     """WCAG failures that can be seen in the HTML alone."""
 
@@ -64,11 +69,12 @@ class StaticAccessibility(NoOptions):
         for img in tree.iter("img"):
             if img.get("alt") is None and img.get("role") not in ("presentation", "none"):
                 yield page.finding(IMG_ALT_MISSING, f"Image {img.get('src', '')[:80]!r} has no "
-                                   "alt attribute.", selector="img")
+                                   "alt attribute.", selector="img",
+                                   target=_absolute(page, img.get("src")))
         for frame in tree.iter("iframe"):
             if not (frame.get("title") or frame.get("aria-label") or "").strip():
                 yield page.finding(IFRAME_TITLE_MISSING, "An <iframe> has no title.",
-                                   selector="iframe")
+                                   selector="iframe", target=_absolute(page, frame.get("src")))
         for meta in tree.iter("meta"):
             equiv = (meta.get("http-equiv") or "").lower()
             content = meta.get("content") or ""
