@@ -48,3 +48,10 @@ def test_demo_planted_html_faults_found_and_decorative_image_not_flagged(demo):
     assert result.planted > 0
     assert result.missed == [], result.missed
     assert result.controls > 0 and result.control_false_positives == []
+
+
+def test_demo_template_has_no_unplanted_error_from_the_new_rules(demo):
+    from localoffer_audit.demo.scoring import score
+    result = score(demo["key"], demo["findings"])["accessibility"]
+    ours = {r.code for r in A.StaticAccessibility.rules}
+    assert [f for f in result.unmatched_errors if f["rule"] in ours] == []
