@@ -540,8 +540,17 @@ BARRIERS: tuple[Barrier, ...] = (
         "page they are on, or give up before they find what they need.",
         "People who use a screen reader, a screen magnifier, a keyboard or a switch instead "
         "of a mouse; people with a learning disability; anyone looking on a phone.",
-        rules=("A11Y502", "A11Y503", "A11Y580", "A11Y581", "A11Y590", "A11Y591", "CNT103", "LNK315", "LNK316"),
+        rules=("A11Y502", "A11Y503", "A11Y580", "A11Y581", "A11Y590", "A11Y591", "CNT103",
+               "LNK315", "LNK316"),
         families=("accessibility",)),
+    Barrier(
+        "see-and-use", "Pages you cannot see, hear or use your own way",
+        "Pictures with no description, maps and videos in frames with no name, pages that "
+        "stop you zooming in, pages that reload or move on by themselves, and pages that do "
+        "not say which language they are in, so they are read out wrongly.",
+        "People who are blind or partially sighted, people who zoom in or use a screen "
+        "reader, people who need more time, and people with a learning disability.",
+        rules=("A11Y501", "A11Y507", "A11Y517", "A11Y518", "A11Y519")),
     Barrier(
         "links", "Links that go nowhere",
         "A link leads to an error page, an empty page, a different organisation's website, "
@@ -610,6 +619,13 @@ BARRIERS: tuple[Barrier, ...] = (
 # What each built-in rule finds, as a parent or young person would put it (the accessibility
 # view uses these; a rule not listed here shows its own summary).
 PLAIN_PROBLEMS: dict[str, str] = {
+    "A11Y501": "Pages that do not say what language they are in, so screen readers may read "
+               "them in the wrong voice",
+    "A11Y507": "Pictures with no description, so blind parents cannot tell what they show",
+    "A11Y517": "Embedded maps, videos or forms with no name, so screen-reader users cannot "
+               "tell what they are",
+    "A11Y518": "Pages that reload or move on by themselves before people have finished reading",
+    "A11Y519": "Pages that stop people zooming in on a phone",
     "A11Y502": "Pages with no name, so the browser tab and screen readers cannot say which "
                "page is open",
     "A11Y503": "Pages with no main heading, so it is hard to tell what the page is about",
