@@ -535,22 +535,25 @@ class Barrier:
 BARRIERS: tuple[Barrier, ...] = (
     Barrier(
         "find-your-way", "Pages you cannot find your way around",
-        "Pages with no clear name or main heading, information buried many clicks deep, and "
-        "links that do not say where they go. Families lose their place, cannot tell which "
+        "Pages with no clear name or main heading, headings out of order, information buried "
+        "many clicks deep, links that do not say where they go, and forms and tables with no "
+        "labels or headers. Families lose their place, cannot tell which "
         "page they are on, or give up before they find what they need.",
         "People who use a screen reader, a screen magnifier, a keyboard or a switch instead "
         "of a mouse; people with a learning disability; anyone looking on a phone.",
-        rules=("A11Y502", "A11Y503", "A11Y580", "A11Y581", "A11Y590", "A11Y591", "CNT103",
+        rules=("A11Y502", "A11Y503", "A11Y505", "A11Y506", "A11Y510", "A11Y512", "A11Y515",
+               "A11Y516", "A11Y580", "A11Y581", "A11Y590", "A11Y591", "CNT103",
                "LNK315", "LNK316"),
         families=("accessibility",)),
     Barrier(
         "see-and-use", "Pages you cannot see, hear or use your own way",
-        "Pictures with no description, maps and videos in frames with no name, pages that "
-        "stop you zooming in, pages that reload or move on by themselves, and pages that do "
-        "not say which language they are in, so they are read out wrongly.",
+        "Pictures with no description (or only a file name), maps and videos in frames with "
+        "no name, pages that stop you zooming in, pages that reload or move on by themselves, "
+        "links that open new windows without warning, and pages that do not say which "
+        "language they are in, so they are read out wrongly.",
         "People who are blind or partially sighted, people who zoom in or use a screen "
         "reader, people who need more time, and people with a learning disability.",
-        rules=("A11Y501", "A11Y507", "A11Y517", "A11Y518", "A11Y519")),
+        rules=("A11Y501", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y521")),
     Barrier(
         "links", "Links that go nowhere",
         "A link leads to an error page, an empty page, a different organisation's website, "
@@ -626,6 +629,16 @@ PLAIN_PROBLEMS: dict[str, str] = {
                "tell what they are",
     "A11Y518": "Pages that reload or move on by themselves before people have finished reading",
     "A11Y519": "Pages that stop people zooming in on a phone",
+    "A11Y505": "Headings that skip a level, so screen-reader users think part of the page is "
+               "missing",
+    "A11Y506": "Empty headings, which screen readers announce with nothing after them",
+    "A11Y508": "Pictures described only by a file name or the word \"image\"",
+    "A11Y510": "Links with no words, often just an icon, so nobody using a screen reader can "
+               "tell where they go",
+    "A11Y512": "Links that only say \"click here\" or \"read more\", not where they go",
+    "A11Y515": "Form boxes with no label, so people are not told what to type",
+    "A11Y516": "Tables with no header cells, so screen readers cannot say what each value is",
+    "A11Y521": "Links that open a new window or tab without warning",
     "A11Y502": "Pages with no name, so the browser tab and screen readers cannot say which "
                "page is open",
     "A11Y503": "Pages with no main heading, so it is hard to tell what the page is about",

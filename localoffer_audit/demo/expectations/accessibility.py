@@ -12,6 +12,15 @@ KIND_RULES: dict[str, set[str]] = {
     "missing-lang": {"A11Y501"},
     "meta-refresh": {"A11Y518"},
     "zoom-disabled": {"A11Y519"},
+    "img-filename-alt": {"A11Y508"},
+    "img-placeholder-alt": {"A11Y508"},
+    "skipped-heading-level": {"A11Y505"},
+    "empty-heading": {"A11Y506"},
+    "empty-link": {"A11Y510"},
+    "ambiguous-link-text": {"A11Y512"},
+    "form-field-no-label": {"A11Y515"},
+    "table-no-headers": {"A11Y516"},
+    "new-window-unannounced": {"A11Y521"},
 }
 CONTROL_RULES: dict[str, set[str]] = {
     "decorative-image": {"A11Y507"},
