@@ -125,14 +125,13 @@ def test_link_findings_name_the_link_target():
     assert f.target == "http://localoffer.test/p/next"
 
 
-def test_checks_stay_linear_on_a_big_page():
-    import time
+def test_aria_labelledby_names_every_element_on_a_big_page():
+    # Speed is for bench/, not tests: this checks the id lookup names all 4,000 of each.
     inner = ('<span id="l{0}">Name {0}</span><a href="/x{0}" aria-labelledby="l{0}"></a>'
              '<input aria-labelledby="l{0}"><h2>h{0}</h2>')
-    html = body("".join(inner.format(i) for i in range(4000)))
-    start = time.perf_counter()
-    assert codes(html) == []
-    assert time.perf_counter() - start < 5
+    assert codes(body("".join(inner.format(i) for i in range(4000)))) == []
+    unnamed = body("".join(inner.format(i) for i in range(3)) + '<a href="/y" aria-labelledby="nope"></a>')
+    assert codes(unnamed) == ["A11Y510"]
 
 
 def test_clean_page_with_decorative_image_is_not_flagged():
