@@ -10,7 +10,7 @@ BROWSER_STAMP := $(VENV)/.browser-stamp
 # downloads a browser here.
 PYTEST_ARGS ?=
 
-.PHONY: install browser-deps demo test docs bench bench-accuracy bench-report clean
+.PHONY: install browser-deps demo test docs bench bench-accuracy bench-report bench-gds clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,9 @@ bench-accuracy: install
 
 bench-report: install
 	$(BIN)/python bench/report_scale.py
+
+bench-gds: install
+	$(BIN)/python bench/gds_audit.py
 
 clean:
 	rm -rf $(VENV) demo-out *.egg-info .pytest_cache tests/actual
