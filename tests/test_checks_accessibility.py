@@ -12,6 +12,7 @@ CLEAN = f'<html lang="en">{HEAD}<body><h1>Short breaks</h1><img src="a.png" alt=
 
 CASES = [
     ("A11Y501", '<html><head><title>T</title></head><body><h1>x</h1></body></html>'),
+    ("A11Y504", f'<html lang="foobar">{HEAD}<body><h1>x</h1></body></html>'),
     ("A11Y507", f'<html lang="en">{HEAD}<body><h1>x</h1><img src="IMG_1.jpg"></body></html>'),
     ("A11Y517", f'<html lang="en">{HEAD}<body><h1>x</h1><iframe src="/map"></iframe></body></html>'),
     ("A11Y518", '<html lang="en"><head><title>T</title><meta http-equiv="refresh" '
@@ -157,3 +158,13 @@ def test_demo_template_has_no_unplanted_error_from_the_new_rules(demo):
     result = score(demo["key"], demo["findings"])["accessibility"]
     ours = {r.code for r in A.StaticAccessibility.rules}
     assert [f for f in result.unmatched_errors if f["rule"] in ours] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "en-GB", "cy", "EN-gb", "pl", "zh-Hant"])
+def test_real_language_codes_are_valid(lang):
+    assert codes(f'<html lang="{lang}">{HEAD}<body><h1>x</h1></body></html>') == []
+
+
+@pytest.mark.parametrize("lang", ["foobar", "zz", "e", "english"])
+def test_made_up_language_codes_are_reported(lang):
+    assert codes(f'<html lang="{lang}">{HEAD}<body><h1>x</h1></body></html>') == ["A11Y504"]

@@ -8,6 +8,8 @@ Each rule's `extra` is not used yet; the "who this affects" sentence lives in WH
 from __future__ import annotations
 
 import re
+
+import langcodes
 from urllib.parse import urljoin
 from typing import Iterable
 
@@ -23,6 +25,9 @@ def _rule(code, name, summary, severity, tags, fix):
 LANG_MISSING = _rule("A11Y501", "html-lang-missing", "Page does not say what language it is in",
                      Severity.ERROR, ("wcag2a", "wcag311"),
                      'Add lang="en" (or the page language) to the <html> element.')
+LANG_INVALID = _rule("A11Y504", "html-lang-invalid", "Page's language code is not a real language",
+                     Severity.ERROR, ("wcag2a", "wcag311"),
+                     'Use a real language code on the <html> element, e.g. lang="en" or "en-GB".')
 IMG_ALT_MISSING = _rule("A11Y507", "img-alt-missing", "Image has no alt text", Severity.ERROR,
                         ("wcag2a", "wcag111"),
                         'Give every image an alt attribute: describe it, or alt="" if decorative.')
@@ -65,6 +70,7 @@ NEW_WINDOW_UNANNOUNCED = _rule("A11Y521", "new-window-unannounced",
 
 WHO_AFFECTED = {
     "A11Y501": "Parents and young people using screen readers hear the page read with the wrong voice.",
+    "A11Y504": "Parents and young people using screen readers hear the page read with the wrong voice.",
     "A11Y507": "Blind and partially sighted parents cannot tell what the image shows.",
     "A11Y517": "Screen-reader users cannot tell what an embedded map, video or form is.",
     "A11Y518": "People who read slowly or use screen readers lose their place when the page changes.",
@@ -162,7 +168,7 @@ class StaticAccessibility(NoOptions):
     """WCAG failures that can be seen in the HTML alone."""
 
     name = "accessibility"
-    rules = (LANG_MISSING, IMG_ALT_MISSING, IFRAME_TITLE_MISSING, META_REFRESH, ZOOM_DISABLED,
+    rules = (LANG_MISSING, LANG_INVALID, IMG_ALT_MISSING, IFRAME_TITLE_MISSING, META_REFRESH, ZOOM_DISABLED,
              HEADING_SKIPPED, HEADING_EMPTY, IMG_ALT_MEANINGLESS, LINK_NAME_MISSING,
              LINK_TEXT_AMBIGUOUS, FIELD_LABEL_MISSING, TABLE_HEADERS_MISSING,
              NEW_WINDOW_UNANNOUNCED)
@@ -172,10 +178,15 @@ class StaticAccessibility(NoOptions):
             return
         tree = page.tree
         root = tree.getroottree().getroot()
-        if not (root.get("lang") or root.get("xml:lang") or "").strip():
+        lang = (root.get("lang") or root.get("xml:lang") or "").strip()
+        if not lang:
             yield page.finding(LANG_MISSING, "The <html> element has no lang attribute, so "
                                "screen readers may read the page in the wrong language.",
                                selector="html")
+        elif not langcodes.tag_is_valid(lang):  # the IANA language subtag registry decides
+            yield page.finding(LANG_INVALID, f"The <html> element's lang {lang[:40]!r} is not "
+                               "a language code, so screen readers cannot choose a voice.",
+                               selector="html", snippet=lang[:40])
         for img in tree.iter("img"):
             alt = img.get("alt")
             if alt is None and img.get("role") not in ("presentation", "none"):

@@ -553,7 +553,7 @@ BARRIERS: tuple[Barrier, ...] = (
         "language they are in, so they are read out wrongly.",
         "People who are blind or partially sighted, people who zoom in or use a screen "
         "reader, people who need more time, and people with a learning disability.",
-        rules=("A11Y501", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y521")),
+        rules=("A11Y501", "A11Y504", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y521")),
     Barrier(
         "links", "Links that go nowhere",
         "A link leads to an error page, an empty page, a different organisation's website, "
@@ -623,6 +623,8 @@ BARRIERS: tuple[Barrier, ...] = (
 # view uses these; a rule not listed here shows its own summary).
 PLAIN_PROBLEMS: dict[str, str] = {
     "A11Y501": "Pages that do not say what language they are in, so screen readers may read "
+               "them in the wrong voice",
+    "A11Y504": "Pages whose language code is not a real language, so screen readers may read "
                "them in the wrong voice",
     "A11Y507": "Pictures with no description, so blind parents cannot tell what they show",
     "A11Y517": "Embedded maps, videos or forms with no name, so screen-reader users cannot "
