@@ -9,7 +9,9 @@ import gzip
 import threading
 import time
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from support import QuietHandler
 
 FAULT_LINKS = [
     "/slow", "/429-seconds", "/429-date", "/429-bare", "/503-seconds", "/503-bare", "/flaky",
@@ -30,10 +32,7 @@ class FaultServer:
         self.lock = threading.Lock()
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 with site.lock:
                     site.requests.append(self.path)
@@ -60,14 +59,6 @@ class FaultServer:
                         pass
 
             do_HEAD = do_GET
-
-            def _send(self, status, ctype, body):
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -23,6 +23,21 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """Base for the tests' loopback servers: no request log on stderr, one way to answer."""
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status, ctype, body):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
 class ChainSite:
     """A loopback site of `pages` pages, /p/0 ... /p/N-1, a binary tree (page n links to 2n+1,
     2n+2) plus a link to the next page, so every page is a few clicks from /p/0. With
@@ -35,10 +50,7 @@ class ChainSite:
         self.user_agents: set[str] = set()
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 site.requests.append(self.path)
                 site.user_agents.add(self.headers.get("User-Agent", ""))
@@ -64,14 +76,6 @@ class ChainSite:
                                              b"<body><h1>Not found</h1></body></html>")
 
             do_HEAD = do_GET
-
-            def _send(self, status, ctype, body):
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

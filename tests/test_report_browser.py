@@ -203,7 +203,9 @@ class HostileSite:
     def __init__(self) -> None:
         import threading
         from html import escape as _esc
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import ThreadingHTTPServer
+
+        from support import QuietHandler
 
         def page(n: int) -> bytes:
             p = PAYLOADS[n % len(PAYLOADS)]
@@ -217,10 +219,7 @@ class HostileSite:
                     f"<a href='/gone/{n}'>{p}</a><img src='/i.png' alt=\"{q}\">"
                     f"<p>Click here</p></body></html>").encode()
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 path = self.path.split("?", 1)[0]
                 if path == "/robots.txt":
@@ -230,14 +229,6 @@ class HostileSite:
                 self._send(404, "text/html", f"<title>{PAYLOADS[0]}</title>".encode())
 
             do_HEAD = do_GET
-
-            def _send(self, status, ctype, body):
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
