@@ -449,6 +449,7 @@ class PageReading:
     signposts: list[str]  # content blocks that are nothing but a link
     all_text: str  # every block, menus and footers too (for "is SENDIASS named anywhere")
     document_link_only: bool = False
+    document_targets: tuple[str, ...] = ()  # documents the content links to (first few)
 
     @property
     def content_text(self) -> str:
@@ -469,12 +470,15 @@ def read_html(page: Page, signals: Signals, max_words: int) -> PageReading | str
     title = page_title(reading.title)
     named = f"{title}\n{h1}" if h1 and h1 != title else title
     link_texts: dict[str, bool] = {}
+    targets: dict[str, list[str]] = {}  # document link text -> its targets
     for link in page.links:
         if link.tag == "a" and link.text:
             text = " ".join(link.text.split())
             if text:
-                link_texts[text] = link_texts.get(text, False) or _is_document_link(
-                    link.target, text, signals)
+                document = _is_document_link(link.target, text, signals)
+                link_texts[text] = link_texts.get(text, False) or document
+                if document:
+                    targets.setdefault(text, []).append(link.target)
     headings, body, signposts = [], [], []
     words = 0
     for block in content:
@@ -498,6 +502,8 @@ def read_html(page: Page, signals: Signals, max_words: int) -> PageReading | str
                  and (t in signposts or any(t in b for b in body))]
     if documents and words - sum(len(t.split()) for t in documents) < max_words:
         reading_out.document_link_only = True
+    reading_out.document_targets = tuple(dict.fromkeys(
+        target for text in documents for target in targets.get(text, ())))[:10]
     return reading_out
 
 
@@ -519,6 +525,7 @@ def read_document(page: Page) -> PageReading | None:
 class TopicState:
     evidence: list[Evidence] = field(default_factory=list)  # best first after trim
     shallowest_cover: tuple[int, str] | None = None  # (depth, url) of a covering HTML page
+    on_web_page: bool = False  # some HTML page's own content (not a document) mentions it
     eligibility_level: int = 0  # best level of a page of this topic that states eligibility
 
 
@@ -543,27 +550,29 @@ class Coverage:
 
     # one page
 
-    def add(self, page: Page) -> None:
+    def add(self, page: Page) -> PageReading | None:
+        """Take one page's evidence; returns its reading (None when it has none)."""
         if page.kind == "html":
             if not page.status or not 200 <= page.status < 300:
-                return
+                return None
             reading = read_html(page, self.signals, self.catalogue.scoring.document_page_max_words)
             if reading == "care-leavers":
                 if len(self.excluded) < self.MAX_EXCLUDED:
                     self.excluded.append({"url": page.url, "reason": "care-leavers-local-offer"})
-                return
+                return None
             if reading is None:
-                return
+                return None
             self.pages += 1
             self._names(reading)
         elif page.kind == "document":
             reading = read_document(page)
             if reading is None:
-                return
+                return None
         else:
-            return
+            return None
         self._topics(reading)
         self._timescales(page, reading)
+        return reading
 
     def _names(self, reading: PageReading) -> None:
         signals = self.signals
@@ -622,6 +631,7 @@ class Coverage:
             elif reading.document_link_only:
                 level, kind = LEVEL_PARTIAL, "document-link"
             state = self.topics[topic.id]
+            state.on_web_page |= kind == "page"
             state.evidence.append(Evidence(level, tally.score, reading.depth, reading.url, kind))
             if len(state.evidence) > 2 * scoring.evidence_kept:
                 state.evidence.sort(key=lambda e: e.rank)
@@ -672,6 +682,15 @@ class Coverage:
         state.evidence.sort(key=lambda e: e.rank)
         del state.evidence[self.catalogue.scoring.evidence_kept:]
         return state.evidence
+
+    def document_only(self, topic_id: str) -> list[Evidence]:
+        """Evidence of a required topic found only in documents, or on pages that only link to
+        one (no web page's own content mentions it): [] otherwise. A11Y555
+        (checks/a11y_documents.py) reads it, so the topic detection is not duplicated."""
+        state = self.topics[topic_id]
+        if state.on_web_page or self.status(topic_id) != "partial":
+            return []
+        return [e for e in self.best(topic_id) if e.kind in ("document", "document-link")]
 
     def as_json(self) -> dict[str, Any]:
         topics = []
