@@ -240,11 +240,11 @@ class AccessibilityStatement:
                                     "websites must publish one (Accessibility Regulations "
                                     "2018, regulation 8).")
                 return
-        yield from self._not_linked(statement_urls)
+        yield from self._not_linked(statement_urls, start)
         for statement in self.statements:
             yield from self._sections(statement)
 
-    def _not_linked(self, statement_urls: set[str]) -> Iterator[Finding]:
+    def _not_linked(self, statement_urls: set[str], start: str) -> Iterator[Finding]:
         # A statement-like link to a page that was not crawled (often the council's main
         # website) still counts: whether that page is a statement is A11Y565's business.
         crawled = set(self.linked_from) | set(self.documents)
@@ -253,13 +253,13 @@ class AccessibilityStatement:
             t in statement_urls or t not in crawled for t in self.linked_from[u]))
         if not lacking:
             return
-        where = sorted(statement_urls)[0]
+        # on the start page: the fault is in the other pages' templates, not in the statement
         yield self._finding(
-            STATEMENT_NOT_LINKED, where, f"{len(lacking)} of the {len(checked)} pages checked "
+            STATEMENT_NOT_LINKED, start or lacking[0], f"{len(lacking)} of the {len(checked)} pages checked "
             f"do not link to the accessibility statement: {_listed(lacking, self.pages_named)}. "
             "GOV.UK asks for a link on every page, usually in the footer.",
-            selector="statement-link", extra={"pages": lacking[:50], "count": len(lacking),
-                                              "checked": len(checked)})
+            selector="statement-link", target=sorted(statement_urls)[0],
+            extra={"pages": lacking[:50], "count": len(lacking), "checked": len(checked)})
 
     def _sections(self, statement: dict[str, Any]) -> Iterator[Finding]:
         url = statement["url"]

@@ -525,7 +525,6 @@ def read_document(page: Page) -> PageReading | None:
 class TopicState:
     evidence: list[Evidence] = field(default_factory=list)  # best first after trim
     shallowest_cover: tuple[int, str] | None = None  # (depth, url) of a covering HTML page
-    on_web_page: bool = False  # some HTML page's own content (not a document) mentions it
     eligibility_level: int = 0  # best level of a page of this topic that states eligibility
 
 
@@ -631,7 +630,6 @@ class Coverage:
             elif reading.document_link_only:
                 level, kind = LEVEL_PARTIAL, "document-link"
             state = self.topics[topic.id]
-            state.on_web_page |= kind == "page"
             state.evidence.append(Evidence(level, tally.score, reading.depth, reading.url, kind))
             if len(state.evidence) > 2 * scoring.evidence_kept:
                 state.evidence.sort(key=lambda e: e.rank)
@@ -684,13 +682,16 @@ class Coverage:
         return state.evidence
 
     def document_only(self, topic_id: str) -> list[Evidence]:
-        """Evidence of a required topic found only in documents, or on pages that only link to
-        one (no web page's own content mentions it): [] otherwise. A11Y555
-        (checks/a11y_documents.py) reads it, so the topic detection is not duplicated."""
-        state = self.topics[topic_id]
-        if state.on_web_page or self.status(topic_id) != "partial":
+        """Evidence of a required topic that no web page covers and that a document (or a page
+        that only links to one) says the most about: [] otherwise. A web page that mentions the
+        topic in passing does not make it available as HTML. A11Y555
+        (checks/a11y_documents.py) reads this, so the topic detection is not duplicated."""
+        if self.status(topic_id) != "partial":
             return []
-        return [e for e in self.best(topic_id) if e.kind in ("document", "document-link")]
+        evidence = self.best(topic_id)
+        if not evidence or evidence[0].kind not in ("document", "document-link"):
+            return []
+        return [e for e in evidence if e.kind in ("document", "document-link")]
 
     def as_json(self) -> dict[str, Any]:
         topics = []
