@@ -233,16 +233,16 @@ class DocumentOnlyContent:
         if not self._seen:  # not run by the runner: read the pages now
             for page in site.pages():
                 self._add(page)
-        reported: set[str] = set()
+        places: dict[tuple[str, str | None], list] = {}  # (url, document) -> its topics
         for topic in self.coverage.catalogue.topics:
             if topic.id in self.ignore:
                 continue
             evidence = self.coverage.document_only(topic.id)
-            if not evidence:
-                continue
-            finding = self._topic_finding(topic, evidence)
-            reported.add(finding.url)
-            yield finding
+            if evidence:
+                places.setdefault(self._place(evidence), []).append((topic, evidence))
+        for (url, target), topics in places.items():
+            yield self._topic_finding(url, target, topics)
+        reported = {url for url, _target in places}
         for url, documents in self.wrappers.items():
             if url in reported:
                 continue
@@ -255,28 +255,37 @@ class DocumentOnlyContent:
                 fix=PAGE_ONLY_DOCUMENT.fix, target=documents[0], selector="a",
                 extra={"documents": list(documents)})
 
-    def _topic_finding(self, topic, evidence) -> Finding:
+    def _place(self, evidence) -> tuple[str, str | None]:
+        """Where to report a document-only topic: the page that only links to the document
+        (with the document as target) when there is one, else the document itself."""
         documents = [e.url for e in evidence if e.kind == "document"]
         wrapper = next((e.url for e in evidence if e.kind == "document-link"
                         and e.url in self.wrappers), None)
-        if wrapper is None and documents:  # a wrapper page of the document, when there is one
+        if wrapper is None and documents:
             wrapper = next((url for url, docs in self.wrappers.items()
                             if documents[0] in docs), None)
-        if wrapper is not None:
-            url, target = wrapper, (documents[0] if documents and documents[0] in
-                                    self.wrappers[wrapper] else self.wrappers[wrapper][0])
-            where = f"this page only links to {_document_words(target)}"
-        else:
-            url, target = documents[0], None
-            where = "it is only in this document"
+        if wrapper is None:
+            return documents[0], None
+        linked = self.wrappers[wrapper]
+        return wrapper, next((d for d in documents if d in linked), linked[0])
+
+    def _topic_finding(self, url: str, target: str | None, topics: list) -> Finding:
+        names = " and ".join(f"\"{topic.title}\"" for topic, _evidence in topics)
+        where = (f"this page only links to {_document_words(target)}" if target
+                 else "it is only in this document")
+        plural = "s" if len(topics) > 1 else ""
+        documents = list(dict.fromkeys(e.url for _topic, evidence in topics for e in evidence
+                                       if e.kind == "document"))
         return Finding(
             rule=TOPIC_ONLY_IN_DOCUMENT.code, rule_name=TOPIC_ONLY_IN_DOCUMENT.name,
             family=TOPIC_ONLY_IN_DOCUMENT.family, severity=TOPIC_ONLY_IN_DOCUMENT.severity,
-            url=url, message=f"No web page covers the required topic \"{topic.title}\": "
+            url=url, message=f"No web page covers the required topic{plural} {names}: "
             f"{where}. Publish it as HTML: documents are hard to read on a phone, with a screen "
             "reader or with larger text.", fix=TOPIC_ONLY_IN_DOCUMENT.fix, target=target,
-            selector=f"topic:{topic.id}",
-            extra={"topic": topic.id, "legal_ref": topic.legal_ref, "documents": documents[:10]})
+            selector="topics:" + ",".join(topic.id for topic, _e in topics),
+            extra={"topics": [topic.id for topic, _e in topics],
+                   "legal_refs": [topic.legal_ref for topic, _e in topics],
+                   "documents": documents[:10]})
 
 
 def _document_words(url: str) -> str:
