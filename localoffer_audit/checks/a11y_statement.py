@@ -103,8 +103,8 @@ SECTIONS = (
 SECTION_IDS = tuple(s.id for s in SECTIONS)
 _BY_ID = {s.id: s for s in SECTIONS}
 _DATE_AFTER = rf"[^.\n]{{0,40}}?(?:{D.DATE_PATTERN})"
-_WCAG_VERSION = re.compile(r"(?:\bWCAG|Web Content Accessibility Guidelines)\)?[\s,:-]*"
-                           r"(?:\(WCAG\)\s*)?(?:version\s*)?(2(?:\.\d)?)\b", re.IGNORECASE)
+_WCAG = re.compile(r"\bWCAG\b|Web Content Accessibility Guidelines", re.IGNORECASE)
+_VERSION = re.compile(r"(?<![\d.])(2\.\d)(?![\d.]*\d)")  # 2.1, 2.2 ("2018" is not one)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n")
 
 
@@ -207,7 +207,9 @@ class AccessibilityStatement:
         versions = set()
         for sentence in _SENTENCES.split(text):
             if self.sections["compliance-status"].search(sentence):
-                versions |= {m[1] for m in _WCAG_VERSION.finditer(sentence)}
+                wcag = _WCAG.search(sentence)
+                if wcag:  # every version named after "WCAG": "versions 2.1 and 2.2"
+                    versions |= {m[1] for m in _VERSION.finditer(sentence, wcag.end())}
         return {"url": page.url, "present": present, "versions": sorted(versions)}
 
     # --- the site ----------------------------------------------------------------------------
@@ -272,8 +274,7 @@ class AccessibilityStatement:
                 extra={"section": section.id, "label": section.label})
         versions = statement["versions"]
         if versions:
-            newest = max(tuple(int(x) for x in v.split(".")) + (0,) * (2 - len(v.split(".")))
-                         for v in versions)
+            newest = max(tuple(int(x) for x in v.split(".")) for v in versions)
             if newest < self.current:
                 claimed = " and ".join(f"WCAG {v}" for v in versions)
                 current = ".".join(str(x) for x in self.current)
