@@ -238,7 +238,7 @@ def test_demo_document_and_statement_faults_found_and_controls_quiet(demo):
 
 
 def test_demo_statement_findings_name_the_answer_keys_missing_sections(demo):
-    for statement in demo["key"]["statements"]:
+    for statement in demo["key"]["accessibility_statements"]:
         found = sorted(f["extra"]["label"] for f in demo["findings"] if f["rule"] == "A11Y562"
                        and f["url"].endswith(statement["page"]))
         assert found == sorted(statement["missing_sections"]), statement
