@@ -71,7 +71,9 @@ CHECK_OPTIONS: dict[str, dict[str, object]] = {
     # and wording are marked [M] in the shared reference: every pattern here can be replaced.
     "accessibility-statement": {
         "current_wcag_version": "2.2",  # GDS monitors against WCAG 2.2 AA; older is a notice
-        "link_text_patterns": [r"\baccessibility\b"],  # a link to the statement (footer)
+        # the text of a link to the statement: "Accessibility statement", or a footer's bare
+        # "Accessibility" (not "Accessibility strategy", a different duty)
+        "link_text_patterns": [r"\baccessibility statement\b", r"^\s*accessibility\s*$"],
         "pages_named": 5,  # pages without a link named in the message (the rest are counted)
         "section_patterns": {  # section id -> regexes, any of which shows the section is there
             "compliance-status": [

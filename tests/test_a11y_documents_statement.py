@@ -255,3 +255,14 @@ def test_demo_good_pdfs_have_no_document_finding(demo):
     assert flagged == planted
     pdfs = [d for d in demo["key"]["documents"] if d.endswith(".pdf")]
     assert len(pdfs) - len(planted) >= 5  # good PDFs were checked and passed
+
+
+def test_accessibility_strategy_is_not_a_statement(tmp_path):
+    """The council's accessibility strategy (Equality Act 2010, Schedule 10) is another duty:
+    a link to it is neither a statement link nor an uncrawled statement."""
+    tree = {"index.html": MAKE.home(("Accessibility strategy", "/accessibility-strategy"),
+                                    link=""),
+            "accessibility-strategy.html": MAKE.page("Accessibility strategy 2024 to 2027",
+                                                     "<p>Our plan for schools.</p>", link="")}
+    findings = _statement_findings(_site(tmp_path, tree))
+    assert [f.rule for f in findings] == ["A11Y560"]

@@ -220,7 +220,9 @@ class AccessibilityStatement:
                 self._add(page)
         start = site.start_urls[0] if site.start_urls else ""
         statement_urls = {s["url"] for s in self.statements}
-        linked = {t for targets in self.linked_from.values() for t in targets}
+        crawled = set(self.linked_from) | set(self.documents)
+        # statement-like links to pages the crawl did not fetch (another website's statement)
+        elsewhere = {t for targets in self.linked_from.values() for t in targets} - crawled
         if not statement_urls:
             if self.documents:
                 url = sorted(self.documents)[0]
@@ -228,13 +230,13 @@ class AccessibilityStatement:
                                     "document, not a web page. GOV.UK asks for the statement "
                                     "to be published as HTML, so everyone can read it.")
                 statement_urls = set(self.documents)
-            elif linked:
-                url = sorted(linked)[0]
+            elif elsewhere:
+                url = sorted(elsewhere)[0]
                 yield self._finding(STATEMENT_NOT_CHECKED, url, "Pages link to an "
                                     f"accessibility statement at {url}, but it was not crawled "
                                     "(it may be on another website), so its sections were not "
                                     "checked.", target=url)
-                statement_urls = linked
+                statement_urls = elsewhere
             else:
                 yield self._finding(STATEMENT_MISSING, start, "No accessibility statement was "
                                     f"found: none of the {len(self.linked_from)} pages checked "
