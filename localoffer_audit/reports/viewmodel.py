@@ -549,11 +549,13 @@ BARRIERS: tuple[Barrier, ...] = (
         "see-and-use", "Pages you cannot see, hear or use your own way",
         "Pictures with no description (or only a file name), maps and videos in frames with "
         "no name, pages that stop you zooming in, pages that reload or move on by themselves, "
-        "links that open new windows without warning, and pages that do not say which "
-        "language they are in, so they are read out wrongly.",
+        "links that open new windows without warning, pages that do not say which "
+        "language they are in, so they are read out wrongly, and documents that are scans, "
+        "have no structure or no name, or are the only place the information is.",
         "People who are blind or partially sighted, people who zoom in or use a screen "
         "reader, people who need more time, and people with a learning disability.",
-        rules=("A11Y501", "A11Y504", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y521")),
+        rules=("A11Y501", "A11Y504", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y521",
+               "A11Y550", "A11Y551", "A11Y552", "A11Y553", "A11Y554", "A11Y556", "A11Y557")),
     Barrier(
         "links", "Links that go nowhere",
         "A link leads to an error page, an empty page, a different organisation's website, "
@@ -604,10 +606,12 @@ BARRIERS: tuple[Barrier, ...] = (
         "Topics the law says every Local Offer must cover are missing, only mentioned in "
         "passing or only in a PDF; timescales for education, health and care (EHC) needs "
         "assessments are wrong or missing; there is no way to get the information except "
-        "online.",
+        "online; the accessibility statement, which says what does not work and how to "
+        "complain, is missing, hard to find or incomplete.",
         "Families who need to know their rights, for example during an EHC needs assessment, "
         "and families without internet access or who need information in another format.",
-        rules=("CNT101", "CNT102", "CNT104", "CNT105", "CNT107", "CNT108", "CNT109"),
+        rules=("CNT101", "CNT102", "CNT104", "CNT105", "CNT107", "CNT108", "CNT109", "A11Y555",
+               "A11Y560", "A11Y561", "A11Y562", "A11Y563", "A11Y564", "A11Y565"),
         families=("required-content",)),
     Barrier(
         "other", "Other things the council should look at",
@@ -644,6 +648,25 @@ PLAIN_PROBLEMS: dict[str, str] = {
     "A11Y502": "Pages with no name, so the browser tab and screen readers cannot say which "
                "page is open",
     "A11Y503": "Pages with no main heading, so it is hard to tell what the page is about",
+    "A11Y550": "Documents (PDFs) with no structure, so screen readers cannot find their "
+               "headings, lists or tables",
+    "A11Y551": "Documents (PDFs) with no title, so people only see a file name",
+    "A11Y552": "Documents (PDFs) that show a file name instead of their title",
+    "A11Y553": "Documents (PDFs) that do not say what language they are in",
+    "A11Y554": "Documents (PDFs) that are scans: pictures of text that screen readers cannot "
+               "read",
+    "A11Y555": "Information the law says the Local Offer must give is only in a PDF or Word "
+               "document, not on a web page",
+    "A11Y556": "Pages that are only a link to a PDF or Word document",
+    "A11Y557": "Documents that could not be opened (broken or locked with a password)",
+    "A11Y560": "There is no accessibility statement saying what does not work and how to "
+               "complain",
+    "A11Y561": "Pages with no link to the accessibility statement",
+    "A11Y562": "The accessibility statement leaves out something it must tell families",
+    "A11Y563": "The accessibility statement measures the site against an older version of "
+               "the accessibility standard",
+    "A11Y564": "The accessibility statement is a document, not a web page",
+    "A11Y565": "The accessibility statement is on another website and was not checked",
     "A11Y580": "Accessibility failures found when the page was shown in a real browser",
     "A11Y581": "Places a real browser check could not decide, which a person must look at",
     "A11Y590": "Pages that could not be checked in a real browser (too slow, or they crashed it)",
