@@ -21,6 +21,7 @@ KIND_RULES: dict[str, set[str]] = {
     "form-field-no-label": {"A11Y515"},
     "table-no-headers": {"A11Y516"},
     "new-window-unannounced": {"A11Y521"},
+    "low-contrast-inline-style": {"A11Y520"},
 }
 CONTROL_RULES: dict[str, set[str]] = {
     "decorative-image": {"A11Y507"},
