@@ -76,7 +76,10 @@ _NO_TEXT = frozenset({"script", "style", "noscript", "template", "head", "title"
 _CONTROLS = frozenset({"button", "input", "select", "textarea"})
 _UA_BACKGROUNDS = _CONTROLS | {"mark"}
 _NOT_SHOWN = ("none", "transparent", "0", "0px", "inherit", "initial", "unset")
-_FOCUS = re.compile(r":focus(?!-within)", re.I)
+_FOCUS = re.compile(r":focus(?![-\w])", re.I)
+_FOCUS_PSEUDO = re.compile(r":focus(-visible)?(?![-\w])", re.I)
+_GENERIC_FOCUS = frozenset({"", "*", "a", "button", "input", "select", "textarea", "html *",
+                            "body *"})
 _FOCUS_REPLACEMENTS = ("box-shadow", "border", "border-color", "border-bottom", "border-width",
                        "background", "background-color", "text-decoration-line", "color",
                        "outline-color", "outline-width", "outline-style")
@@ -243,16 +246,27 @@ class CssAccessibility(NoOptions):
                        "background": _hex(bg), "font_px": size, "bold": bold})
 
     def _focus(self, page: Page, styles: PageStyles) -> Iterator[Finding]:
-        focus_rules = [r for r in styles.rules if _FOCUS.search(r.selector)]
-        replaced = any(name in _FOCUS_REPLACEMENTS and value.keyword not in _NOT_SHOWN
-                       and not _removes_outline(name, value)
-                       for r in focus_rules for name, value, _important in r.declarations)
-        for rule in focus_rules:
-            if any(_removes_outline(n, v) for n, v, _i in rule.declarations) and not replaced:
-                yield page.finding(
-                    FOCUS_OUTLINE_REMOVED, f"The CSS rule {rule.selector[:80]!r} removes the focus "
-                    "outline and no :focus rule on the page shows focus another way.",
-                    selector=rule.selector[:200])
+        removing, replacing = [], set()
+        for rule in styles.rules:
+            removes = any(_removes_outline(n, v) for n, v, _i in rule.declarations)
+            shows = any(n in _FOCUS_REPLACEMENTS and v.keyword not in _NOT_SHOWN
+                        and not _removes_outline(n, v) for n, v, _i in rule.declarations)
+            for part in (p.strip() for p in rule.selector.split(",")):
+                if not _FOCUS.search(part) and ":focus-visible" not in part.lower():
+                    continue
+                base = _FOCUS_PSEUDO.sub("", part).strip()
+                if shows:
+                    replacing.add(base)
+                if removes and _FOCUS.search(part):
+                    removing.append((part, base))
+        for part, base in removing:
+            if base in replacing or replacing & _GENERIC_FOCUS:
+                continue  # a focus style for the same elements (or all of them) replaces it
+            yield page.finding(
+                FOCUS_OUTLINE_REMOVED, f"The CSS rule {part[:80]!r} removes the focus outline "
+                "and no :focus rule on the page gives those elements another focus style.",
+                selector=part[:200])
+        replaced = bool(replacing & _GENERIC_FOCUS)
         if replaced:
             return
         for el in styles.root.iter("a", "button", "input", "select", "textarea"):
