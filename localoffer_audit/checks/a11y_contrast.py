@@ -262,6 +262,8 @@ class CssAccessibility(NoOptions):
         for part, base in removing:
             if base in replacing or replacing & _GENERIC_FOCUS:
                 continue  # a focus style for the same elements (or all of them) replaces it
+            if not any(_focusable(el) for el in styles.select(base or "*")):
+                continue  # a site-wide rule for elements this page does not have
             yield page.finding(
                 FOCUS_OUTLINE_REMOVED, f"The CSS rule {part[:80]!r} removes the focus outline "
                 "and no :focus rule on the page gives those elements another focus style.",
@@ -340,6 +342,15 @@ class CssAccessibility(NoOptions):
             yield page.finding(FLOATS_REVERSED, f"{len(run)} blocks floated right ({order}) "
                                "appear on screen right to left, the reverse of the order a "
                                "screen reader reads them.", selector=_selector(run[0]))
+
+
+def _focusable(el) -> bool:
+    if el.tag == "a":
+        return el.get("href") is not None
+    if el.tag in _CONTROLS:
+        return (el.get("type") or "").lower() != "hidden" and el.get("disabled") is None
+    index = (el.get("tabindex") or "").strip()
+    return index.lstrip("-").isdigit() and not index.startswith("-")
 
 
 def _capped(findings: Iterator[Finding]) -> Iterator[Finding]:

@@ -131,10 +131,11 @@ class PageStyles:
                     order += 1
                     matcher.add_selector(selector, (order, declarations))
         self._specified: dict = {}
+        self._wrapper = None
         has_inline = bool(root.xpath("//*[@style or @bgcolor or self::font[@color]]"))
         if not (self.rules or has_inline):
             return
-        wrapper = cssselect2.ElementWrapper.from_html_root(root)
+        wrapper = self._wrapper = cssselect2.ElementWrapper.from_html_root(root)
         for wrapped in wrapper.iter_subtree():
             el = wrapped.etree_element
             candidates = []
@@ -164,6 +165,16 @@ class PageStyles:
                         rule.content, skip_whitespace=True, skip_comments=True))
             elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
                 yield rule
+
+    def select(self, selector: str) -> list:
+        """Elements of the page a selector matches ([] for a selector cssselect2 cannot read)."""
+        if self._wrapper is None:
+            self._wrapper = cssselect2.ElementWrapper.from_html_root(self.root)
+        try:
+            compiled = cssselect2.compile_selector_list(selector)
+        except cssselect2.SelectorError:
+            return []
+        return [w.etree_element for w in self._wrapper.query_all(*compiled)]
 
     @property
     def has_css(self) -> bool:
