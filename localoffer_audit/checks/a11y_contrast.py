@@ -208,7 +208,7 @@ class CssAccessibility(NoOptions):
         if page.kind != "html" or page.status != 200 or page.tree is None:
             return
         styles = PageStyles(page.tree)
-        if not styles.has_css and not styles.rules:
+        if not styles.has_css:
             return
         yield from _capped(self._contrast(page, styles))
         yield from _capped(self._focus(page, styles))

@@ -29,6 +29,13 @@ FONT_KEYWORDS_PX = {"xx-small": 9.0, "x-small": 10.0, "small": 13.0, "medium": 1
                     "large": 18.0, "x-large": 24.0, "xx-large": 32.0, "xxx-large": 48.0}
 ABSOLUTE_UNITS_PX = {"px": 1.0, "pt": 96 / 72, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54,
                      "mm": 96 / 25.4, "q": 96 / 101.6}
+# The properties the checks read: the cascade ignores rules that set none of them.
+READ = frozenset({"color", "background-color", "background-image", "font-size", "font-weight",
+                  "display", "visibility", "text-align", "float", "outline", "outline-style",
+                  "outline-width", "text-decoration-line"})
+# States a stored page is never in: rules for them do not apply to what it shows.
+_DYNAMIC = re.compile(r":(hover|active|focus|focus-visible|focus-within|visited|target)"
+                      r"(?![-\w])", re.I)
 _SCREEN_MEDIA = re.compile(r"^\s*(only\s+)?(all|screen)?\s*$", re.I)
 _IMAGE_FUNCTIONS = ("url", "linear-gradient", "radial-gradient", "conic-gradient",
                     "repeating-linear-gradient", "repeating-radial-gradient", "image-set")
@@ -101,7 +108,7 @@ def _media_applies(prelude) -> bool:
 
 
 class PageStyles:
-    """Specified values for every element of one page, computed once."""
+    """Specified values of the elements of one page, matched on first use and kept."""
 
     def __init__(self, tree) -> None:
         root = tree.getroottree().getroot()
@@ -110,6 +117,7 @@ class PageStyles:
             "//link[contains(concat(' ', translate(@rel, 'STYLESHET', 'stylesheet'), ' '),"
             " ' stylesheet ')]"))
         self.rules: list[StyleRule] = []
+        self._matched = False
         matcher = cssselect2.Matcher()
         order = 0
         for style in root.iter("style"):
@@ -122,37 +130,52 @@ class PageStyles:
                     self.linked = True
                     continue
                 declarations = tuple(_declarations(rule.content, "style"))
-                self.rules.append(StyleRule(tinycss2.serialize(rule.prelude).strip(), declarations))
+                selector_text = tinycss2.serialize(rule.prelude).strip()
+                self.rules.append(StyleRule(selector_text, declarations))
+                used = tuple(d for d in declarations if d[0] in READ)
+                if not used or _DYNAMIC.search(selector_text):
+                    continue  # nothing the checks read, or a state (:hover) a static page lacks
                 try:
                     selectors = cssselect2.compile_selector_list(rule.prelude)
                 except cssselect2.SelectorError:
                     continue
                 for selector in selectors:
                     order += 1
-                    matcher.add_selector(selector, (order, declarations))
+                    matcher.add_selector(selector, (order, used))
+                    self._matched = True
+        self._matcher = matcher
         self._specified: dict = {}
+        self._wrappers: dict | None = None
         self._wrapper = None
-        has_inline = bool(root.xpath("//*[@style or @bgcolor or self::font[@color]]"))
-        if not (self.rules or has_inline):
-            return
-        wrapper = self._wrapper = cssselect2.ElementWrapper.from_html_root(root)
-        for wrapped in wrapper.iter_subtree():
-            el = wrapped.etree_element
-            candidates = []
-            if self.rules:
-                for specificity, _order, pseudo, (order, declarations) in matcher.match(wrapped):
+        self.has_css = bool(self.rules) or bool(
+            root.xpath("//*[@style or @bgcolor or self::font[@color]]"))
+
+    def _declared(self, el) -> dict:
+        """el's winning declarations, matched on first use (pages are large, checks read few)."""
+        found = self._specified.get(el)
+        if found is not None:
+            return found
+        candidates = []
+        if self._matched:
+            if self._wrappers is None:
+                self._wrapper = cssselect2.ElementWrapper.from_html_root(self.root)
+                self._wrappers = {w.etree_element: w for w in self._wrapper.iter_subtree()}
+            wrapped = self._wrappers.get(el)
+            if wrapped is not None:
+                for specificity, _order, pseudo, (order, declarations) in self._matcher.match(wrapped):
                     if pseudo is None:
                         for name, value, important in declarations:
                             candidates.append(((important, 1, specificity, order), name, value))
-            if el.get("style"):
-                for name, value, important in _declarations(el.get("style"), "inline"):
-                    candidates.append(((important, 2, (0, 0, 0), 0), name, value))
-            if candidates:
-                chosen: dict[str, tuple] = {}
-                for key, name, value in candidates:
-                    if name not in chosen or key >= chosen[name][0]:
-                        chosen[name] = (key, value)
-                self._specified[el] = {name: value for name, (_key, value) in chosen.items()}
+        style = el.get("style") if isinstance(el.tag, str) else None
+        if style:
+            for name, value, important in _declarations(style, "inline"):
+                candidates.append(((important, 2, (0, 0, 0), 0), name, value))
+        chosen: dict[str, tuple] = {}
+        for key, name, value in candidates:
+            if name not in chosen or key >= chosen[name][0]:
+                chosen[name] = (key, value)
+        found = self._specified[el] = {name: value for name, (_key, value) in chosen.items()}
+        return found
 
     @staticmethod
     def _qualified(sheet) -> Iterable:
@@ -170,19 +193,16 @@ class PageStyles:
         """Elements of the page a selector matches ([] for a selector cssselect2 cannot read)."""
         if self._wrapper is None:
             self._wrapper = cssselect2.ElementWrapper.from_html_root(self.root)
+            self._wrappers = {w.etree_element: w for w in self._wrapper.iter_subtree()}
         try:
             compiled = cssselect2.compile_selector_list(selector)
         except cssselect2.SelectorError:
             return []
         return [w.etree_element for w in self._wrapper.query_all(*compiled)]
 
-    @property
-    def has_css(self) -> bool:
-        return bool(self._specified)
-
     def specified(self, el, name: str) -> Declared | None:
         """The value the page's own CSS declares for el (no inheritance), or None."""
-        found = self._specified.get(el, {}).get(name)
+        found = self._declared(el).get(name) if self.has_css else None
         if found is not None:
             return found
         return _presentational(el, name)
