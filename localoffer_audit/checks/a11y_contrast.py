@@ -12,6 +12,8 @@ value a linked stylesheet could still change is unknown, and unknown never becom
 - A11Y542 text-justified: text-align: justify on running text (WCAG 1.4.8, AAA).
 - A11Y543 font-size-tiny: text set below a readable size.
 - A11Y544 reading-order-floats-reversed: sibling blocks floated right, shown in reverse order.
+- A11Y545 link-only-colour: a link in running text with its underline removed and nothing but
+  a colour less than 3:1 from the text around it to show it is a link.
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ FLOATS_REVERSED = _rule(
     "Blocks floated right are shown in the reverse of their reading order", Severity.WARNING,
     "Put the blocks in the source in the order they should be read and lay them out with "
     "flexbox or grid, or float them left.", "wcag2a", "wcag132")
+LINK_ONLY_COLOUR = _rule(
+    "A11Y545", "link-only-colour",
+    "A link in a sentence can only be told apart from the text by its colour", Severity.ERROR,
+    "Keep links in running text underlined (or give them another visible cue, such as bold), "
+    "not just a different colour.", "wcag2a", "wcag141")
 
 WHO_AFFECTED = {
     "A11Y520": "Partially sighted parents, and anyone reading a phone outdoors, cannot make out "
@@ -66,6 +73,7 @@ WHO_AFFECTED = {
     "A11Y543": "Partially sighted parents and older readers cannot read very small text.",
     "A11Y544": "Screen-reader and keyboard users meet the blocks in the opposite order to how "
                "they look.",
+    "A11Y545": "Colour-blind and partially sighted parents cannot see which words are links.",
 }
 
 AA_NORMAL, AA_LARGE = 4.5, 3.0
@@ -75,6 +83,8 @@ _NO_TEXT = frozenset({"script", "style", "noscript", "template", "head", "title"
                       "option", "optgroup", "textarea", "svg", "math", "iframe", "object"})
 _CONTROLS = frozenset({"button", "input", "select", "textarea"})
 _UA_BACKGROUNDS = _CONTROLS | {"mark"}
+_LINK_CUES = ("font-weight", "border", "border-bottom", "background-color", "background-image",
+              "box-shadow", "font-style", "text-transform")
 _NOT_SHOWN = ("none", "transparent", "0", "0px", "inherit", "initial", "unset")
 _FOCUS = re.compile(r":focus(?![-\w])", re.I)
 _FOCUS_PSEUDO = re.compile(r":focus(-visible)?(?![-\w])", re.I)
@@ -202,7 +212,7 @@ class CssAccessibility(NoOptions):
 
     name = "a11y-css"
     rules = (CONTRAST, FOCUS_OUTLINE_REMOVED, LINK_TEXT_HIDDEN, TEXT_JUSTIFIED, FONT_TINY,
-             FLOATS_REVERSED)
+             FLOATS_REVERSED, LINK_ONLY_COLOUR)
 
     def check_page(self, page: Page) -> Iterable[Finding]:
         if page.kind != "html" or page.status != 200 or page.tree is None:
@@ -215,6 +225,7 @@ class CssAccessibility(NoOptions):
         yield from _capped(self._hidden_link_text(page, styles))
         yield from _capped(self._text(page, styles))
         yield from _capped(self._floats(page, styles))
+        yield from _capped(self._link_colour(page, styles))
 
     def _contrast(self, page: Page, styles: PageStyles) -> Iterator[Finding]:
         for el in _text_elements(styles.root):
@@ -334,6 +345,38 @@ class CssAccessibility(NoOptions):
                 yield from self._reversed_run(page, run)
                 run = []
             yield from self._reversed_run(page, run)
+
+    def _link_colour(self, page: Page, styles: PageStyles) -> Iterator[Finding]:
+        for a in styles.root.iter("a"):
+            parent = a.getparent()
+            if a.get("href") is None or parent is None or styles.hidden(a):
+                continue
+            decoration = styles.specified(a, "text-decoration-line")
+            if decoration is None or "none" not in decoration.keyword.split():
+                continue  # the browser's underline (or the page's own decoration) shows it
+            if any(styles.specified(a, cue) is not None for cue in _LINK_CUES):
+                continue  # bold, a border or a background may set it apart: not judged
+            if len(_own_text(parent).split()) < 3 or not " ".join(a.text_content().split()):
+                continue  # not a link inside running text
+            if any(n.get("href") is not None and n.tag == "a" for n in parent.iterancestors()):
+                continue
+            link = _Colours(styles).foreground(a) if styles.specified(a, "color") else (
+                None if styles.linked else ((0.0, 0.0, 0xEE / 255), 1.0))  # the browser's blue
+            text = _Colours(styles).foreground(parent)
+            background = _Colours(styles).background(parent)
+            if link is None or text is None or background is None:
+                continue
+            link_rgb, text_rgb = _over(*link, background), _over(*text, background)
+            ratio = contrast_ratio(link_rgb, text_rgb)
+            if ratio + 1e-9 >= AA_LARGE:
+                continue
+            words = " ".join(a.text_content().split())
+            yield page.finding(
+                LINK_ONLY_COLOUR, f"The link {words[:50]!r} has no underline and its colour "
+                f"{_hex(link_rgb)} is only {ratio:.2f}:1 from the text around it ({_hex(text_rgb)}); "
+                "3:1 and another cue such as an underline are needed.",
+                selector=_selector(a), target=a.get("href"),
+                extra={"contrast": round(ratio, 2), "link": _hex(link_rgb), "text": _hex(text_rgb)})
 
     @staticmethod
     def _reversed_run(page: Page, run: list) -> Iterator[Finding]:

@@ -555,7 +555,7 @@ BARRIERS: tuple[Barrier, ...] = (
         "People who are blind or partially sighted, people who zoom in or use a screen "
         "reader, people who need more time, and people with a learning disability.",
         rules=("A11Y501", "A11Y504", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y520",
-               "A11Y521", "A11Y542", "A11Y543")),
+               "A11Y521", "A11Y542", "A11Y543", "A11Y545")),
     Barrier(
         "links", "Links that go nowhere",
         "A link leads to an error page, an empty page, a different organisation's website, "
@@ -650,6 +650,8 @@ PLAIN_PROBLEMS: dict[str, str] = {
     "A11Y542": "Text spread out to both margins, with uneven gaps that make it hard to read",
     "A11Y543": "Text so small that many people cannot read it",
     "A11Y544": "Boxes shown in a different order from the one screen readers read them in",
+    "A11Y545": "Links in a sentence that look like the words around them, apart from a slight "
+               "colour change",
     "A11Y502": "Pages with no name, so the browser tab and screen readers cannot say which "
                "page is open",
     "A11Y503": "Pages with no main heading, so it is hard to tell what the page is about",
