@@ -125,3 +125,11 @@ def test_gds_clean_template_has_no_css_findings():
     if not page_file.exists():
         pytest.skip("shared GDS benchmark folder not present")
     assert list(C.CssAccessibility.from_config({}).check_page(_page(page_file.read_text("utf-8")))) == []
+
+
+def test_a_state_selector_in_a_list_does_not_drop_the_others():
+    html = ("<html><head><style>.pale, a.pale:hover, a.pale:visited { color: #aaaaaa }"
+            ":root { --x: #000 } .pale:focus { color: #000 }</style></head>"
+            "<body><p class=pale>pale text</p></body></html>")
+    [f] = C.CssAccessibility.from_config({}).check_page(_page(html))
+    assert f.rule == "A11Y520" and f.extra["foreground"] == "#aaaaaa"

@@ -83,8 +83,8 @@ _NO_TEXT = frozenset({"script", "style", "noscript", "template", "head", "title"
                       "option", "optgroup", "textarea", "svg", "math", "iframe", "object"})
 _CONTROLS = frozenset({"button", "input", "select", "textarea"})
 _UA_BACKGROUNDS = _CONTROLS | {"mark"}
-_LINK_CUES = ("font-weight", "border", "border-bottom", "background-color", "background-image",
-              "box-shadow", "font-style", "text-transform")
+_BOX_CUES = ("border", "border-bottom", "background-color", "background-image", "box-shadow")
+_TEXT_CUES = ("font-style", "text-transform")
 _NOT_SHOWN = ("none", "transparent", "0", "0px", "inherit", "initial", "unset")
 _FOCUS = re.compile(r":focus(?![-\w])", re.I)
 _FOCUS_PSEUDO = re.compile(r":focus(-visible)?(?![-\w])", re.I)
@@ -354,7 +354,7 @@ class CssAccessibility(NoOptions):
             decoration = styles.specified(a, "text-decoration-line")
             if decoration is None or "none" not in decoration.keyword.split():
                 continue  # the browser's underline (or the page's own decoration) shows it
-            if any(styles.specified(a, cue) is not None for cue in _LINK_CUES):
+            if _has_other_cue(styles, a, parent):
                 continue  # bold, a border or a background may set it apart: not judged
             if len(_own_text(parent).split()) < 3 or not " ".join(a.text_content().split()):
                 continue  # not a link inside running text
@@ -385,6 +385,24 @@ class CssAccessibility(NoOptions):
             yield page.finding(FLOATS_REVERSED, f"{len(run)} blocks floated right ({order}) "
                                "appear on screen right to left, the reverse of the order a "
                                "screen reader reads them.", selector=_selector(run[0]))
+
+
+def _has_other_cue(styles: PageStyles, a, parent) -> bool:
+    """Does the page's CSS give the link something besides colour: a box style, or a weight,
+    style or case that differs from the text around it?"""
+    for cue in _BOX_CUES:
+        value = styles.specified(a, cue)
+        if value is not None and value.keyword not in _NOT_SHOWN:
+            return True
+    if styles.specified(a, "font-weight") is not None and styles.bold(a) != styles.bold(parent):
+        return True
+    for cue in _TEXT_CUES:
+        value = styles.specified(a, cue)
+        around = styles.computed(parent, cue)
+        if value is not None and value.keyword != (around.keyword if around else "normal"
+                                                   if cue == "font-style" else "none"):
+            return True
+    return False
 
 
 def _focusable(el) -> bool:

@@ -103,6 +103,20 @@ def _ident(word: str) -> tuple:
     return tuple(tinycss2.parse_component_value_list(word))
 
 
+def _split_selectors(prelude) -> Iterator[list]:
+    """The selectors of a selector list, one token list each (split at top-level commas)."""
+    part: list = []
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            if part:
+                yield part
+            part = []
+        else:
+            part.append(token)
+    if part:
+        yield part
+
+
 def _media_applies(prelude) -> bool:
     """Screen media only: a rule for print, or for some widths, may not be what people see."""
     return bool(_SCREEN_MEDIA.match(tinycss2.serialize(prelude)))
@@ -134,16 +148,19 @@ class PageStyles:
                 selector_text = tinycss2.serialize(rule.prelude).strip()
                 self.rules.append(StyleRule(selector_text, declarations))
                 used = tuple(d for d in declarations if d[0] in READ)
-                if not used or _DYNAMIC.search(selector_text):
-                    continue  # nothing the checks read, or a state (:hover) a static page lacks
-                try:
-                    selectors = cssselect2.compile_selector_list(rule.prelude)
-                except cssselect2.SelectorError:
-                    continue
-                for selector in selectors:
-                    order += 1
-                    matcher.add_selector(selector, (order, used))
-                    self._matched = True
+                if not used:
+                    continue  # sets nothing the checks read (custom properties, layout)
+                for part in _split_selectors(rule.prelude):
+                    if _DYNAMIC.search(tinycss2.serialize(part)):
+                        continue  # a state (:hover, :visited) a stored page is not in
+                    try:
+                        selectors = cssselect2.compile_selector_list(part)
+                    except cssselect2.SelectorError:
+                        continue
+                    for selector in selectors:
+                        order += 1
+                        matcher.add_selector(selector, (order, used))
+                        self._matched = True
         self._matcher = matcher
         self._specified: dict = {}
         self._wrappers: dict | None = None
