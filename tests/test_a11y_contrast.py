@@ -133,3 +133,17 @@ def test_a_state_selector_in_a_list_does_not_drop_the_others():
             "<body><p class=pale>pale text</p></body></html>")
     [f] = C.CssAccessibility.from_config({}).check_page(_page(html))
     assert f.rule == "A11Y520" and f.extra["foreground"] == "#aaaaaa"
+
+
+def test_demo_low_contrast_is_found_and_the_css_rules_add_no_unplanted_finding(demo):
+    from localoffer_audit.demo.scoring import score
+
+    planted = [f for f in demo["key"]["faults"] if f["kind"] == "low-contrast-inline-style"]
+    assert planted
+    result = score(demo["key"], demo["findings"])["accessibility"]
+    assert not [m for m in result.missed if m["kind"] == "low-contrast-inline-style"]
+    ours = set(CODES)
+    planted_pages = {f["page"] for f in planted}
+    stray = [f for f in demo["findings"] if f["rule"] in ours
+             and not (f["rule"] == "A11Y520" and any(f["url"].endswith(p) for p in planted_pages))]
+    assert stray == []
