@@ -147,3 +147,13 @@ def test_demo_low_contrast_is_found_and_the_css_rules_add_no_unplanted_finding(d
     stray = [f for f in demo["findings"] if f["rule"] in ours
              and not (f["rule"] == "A11Y520" and any(f["url"].endswith(p) for p in planted_pages))]
     assert stray == []
+
+
+def test_link_findings_name_the_absolute_link_target():
+    html = ("<html><head><style>a { text-decoration: none }</style></head><body>"
+            "<p>Read the <a href=' guide '>short breaks guide</a> before you apply.</p>"
+            "<p><a href='next'>Read more <span style='display:none'>about it</span></a></p></body></html>")
+    found = {f.rule: f.target for f in
+             C.CssAccessibility.from_config({}).check_page(_page(html, "http://localoffer.test/p/"))}
+    assert found == {"A11Y545": "http://localoffer.test/p/guide",
+                     "A11Y541": "http://localoffer.test/p/next"}

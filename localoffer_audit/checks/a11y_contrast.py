@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from typing import Iterable, Iterator
+from urllib.parse import urljoin
 
 from ..defaults import A11Y_CSS_MAX_FINDINGS_PER_RULE, A11Y_CSS_TINY_FONT_PX, REPORT_SNIPPET_CHARS
 from ..models import Finding, Page, Severity
@@ -286,7 +287,8 @@ class CssAccessibility(NoOptions):
             if el.tag == "a" and el.get("href") is None:
                 continue
             inline = styles.specified(el, "outline")
-            if inline is not None and inline.source == "inline" and _removes_outline("outline", inline):
+            if (inline is not None and inline.source == "inline"
+                    and _removes_outline("outline", inline)):
                 yield page.finding(
                     FOCUS_OUTLINE_REMOVED, f"A <{el.tag}> has style {el.get('style', '')[:60]!r}, "
                     "which hides the focus outline when it is reached by keyboard.",
@@ -309,7 +311,7 @@ class CssAccessibility(NoOptions):
             yield page.finding(
                 LINK_TEXT_HIDDEN, f"The link {shown[:40]!r} hides the words {words[:60]!r} with "
                 "display:none or visibility:hidden, so screen readers never read them either.",
-                selector=_selector(a), target=a.get("href"))
+                selector=_selector(a), target=urljoin(page.url, a.get("href").strip()))
 
     def _text(self, page: Page, styles: PageStyles) -> Iterator[Finding]:
         justified = tiny = 0
@@ -373,9 +375,10 @@ class CssAccessibility(NoOptions):
             words = " ".join(a.text_content().split())
             yield page.finding(
                 LINK_ONLY_COLOUR, f"The link {words[:50]!r} has no underline and its colour "
-                f"{_hex(link_rgb)} is only {ratio:.2f}:1 from the text around it ({_hex(text_rgb)}); "
+                f"{_hex(link_rgb)} is only {ratio:.2f}:1 from the text around it "
+                f"({_hex(text_rgb)}); "
                 "3:1 and another cue such as an underline are needed.",
-                selector=_selector(a), target=a.get("href"),
+                selector=_selector(a), target=urljoin(page.url, a.get("href").strip()),
                 extra={"contrast": round(ratio, 2), "link": _hex(link_rgb), "text": _hex(text_rgb)})
 
     @staticmethod

@@ -180,7 +180,7 @@ class PageStyles:
                 self._wrappers = {w.etree_element: w for w in self._wrapper.iter_subtree()}
             wrapped = self._wrappers.get(el)
             if wrapped is not None:
-                for specificity, _order, pseudo, (order, declarations) in self._matcher.match(wrapped):
+                for specificity, _o, pseudo, (order, declarations) in self._matcher.match(wrapped):
                     if pseudo is None:
                         for name, value, important in declarations:
                             candidates.append(((important, 1, specificity, order), name, value))
