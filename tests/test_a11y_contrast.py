@@ -157,3 +157,10 @@ def test_link_findings_name_the_absolute_link_target():
              C.CssAccessibility.from_config({}).check_page(_page(html, "http://localoffer.test/p/"))}
     assert found == {"A11Y545": "http://localoffer.test/p/guide",
                      "A11Y541": "http://localoffer.test/p/next"}
+
+
+def test_a_background_hidden_in_a_custom_property_is_unknown_not_transparent():
+    html = ("<html><head><style>:root { --error: #d4351c } .missing { color: #fff;"
+            " background: var(--error); }</style></head><body><p class=missing>Missing</p>"
+            "</body></html>")
+    assert list(C.CssAccessibility.from_config({}).check_page(_page(html))) == []

@@ -86,12 +86,20 @@ def _declarations(tokens_or_text, source: str) -> list[tuple[str, Declared, bool
 def _expand(name: str, value: tuple) -> Iterator[tuple[str, tuple]]:
     """Longhands of the shorthands the checks read; other shorthands pass through."""
     if name == "background":
-        colour = [t for t in value if color3.parse_color(t) not in (None, "currentColor")
-                  or (t.type == "ident" and t.lower_value == "currentcolor")]
-        images = [t for t in value if t.type in ("function", "url")
-                  and (t.type == "url" or t.lower_name in _IMAGE_FUNCTIONS)]
+        colour, images, hidden = [], [], False
+        for t in value:
+            if t.type == "url" or (t.type == "function" and t.lower_name in _IMAGE_FUNCTIONS):
+                images.append(t)
+            elif color3.parse_color(t) is not None or (
+                    t.type == "ident" and t.lower_value == "currentcolor"):
+                colour.append(t)
+            elif t.type == "function":
+                hidden = True  # var(), env(), calc(): a colour we cannot read may be in there
         none = [t for t in value if t.type == "ident" and t.lower_value == "none"]
-        yield "background-color", tuple(colour[-1:]) or _ident("transparent")
+        if hidden and not colour:
+            yield "background-color", value  # unreadable, so unknown (never transparent)
+        else:
+            yield "background-color", tuple(colour[-1:]) or _ident("transparent")
         yield "background-image", tuple(images) or (tuple(none[:1]) or _ident("none"))
     elif name == "text-decoration":
         yield "text-decoration-line", value
