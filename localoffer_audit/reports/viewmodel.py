@@ -542,19 +542,21 @@ BARRIERS: tuple[Barrier, ...] = (
         "People who use a screen reader, a screen magnifier, a keyboard or a switch instead "
         "of a mouse; people with a learning disability; anyone looking on a phone.",
         rules=("A11Y502", "A11Y503", "A11Y505", "A11Y506", "A11Y510", "A11Y512", "A11Y515",
-               "A11Y516", "A11Y580", "A11Y581", "A11Y590", "A11Y591", "CNT103",
+               "A11Y516", "A11Y540", "A11Y541", "A11Y544", "A11Y580", "A11Y581", "A11Y590",
+               "A11Y591", "CNT103",
                "LNK315", "LNK316"),
         families=("accessibility",)),
     Barrier(
         "see-and-use", "Pages you cannot see, hear or use your own way",
-        "Pictures with no description (or only a file name), maps and videos in frames with "
-        "no name, pages that stop you zooming in, pages that reload or move on by themselves, "
-        "links that open new windows without warning, pages that do not say which "
-        "language they are in, so they are read out wrongly, and documents that are scans, "
-        "have no structure or no name, or are the only place the information is.",
+        "Pictures with no description (or only a file name), pale, tiny or justified text, maps "
+        "and videos in frames with no name, pages that stop you zooming in, pages that reload "
+        "or move on by themselves, links that open new windows without warning, pages that do "
+        "not say which language they are in, so they are read out wrongly, and documents that "
+        "are scans, have no structure or no name, or are the only place the information is.",
         "People who are blind or partially sighted, people who zoom in or use a screen "
         "reader, people who need more time, and people with a learning disability.",
-        rules=("A11Y501", "A11Y504", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y521",
+        rules=("A11Y501", "A11Y504", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y520",
+               "A11Y521", "A11Y542", "A11Y543", "A11Y545",
                "A11Y550", "A11Y551", "A11Y552", "A11Y553", "A11Y554", "A11Y556", "A11Y557")),
     Barrier(
         "links", "Links that go nowhere",
@@ -645,6 +647,15 @@ PLAIN_PROBLEMS: dict[str, str] = {
     "A11Y515": "Form boxes with no label, so people are not told what to type",
     "A11Y516": "Tables with no header cells, so screen readers cannot say what each value is",
     "A11Y521": "Links that open a new window or tab without warning",
+    "A11Y520": "Pale text on a pale background that many people cannot read",
+    "A11Y540": "Pages that hide where you are when you move around with the keyboard",
+    "A11Y541": "Links whose words for screen-reader users are hidden from them too, so they "
+               "only hear \"read more\"",
+    "A11Y542": "Text spread out to both margins, with uneven gaps that make it hard to read",
+    "A11Y543": "Text so small that many people cannot read it",
+    "A11Y544": "Boxes shown in a different order from the one screen readers read them in",
+    "A11Y545": "Links in a sentence that look like the words around them, apart from a slight "
+               "colour change",
     "A11Y502": "Pages with no name, so the browser tab and screen readers cannot say which "
                "page is open",
     "A11Y503": "Pages with no main heading, so it is hard to tell what the page is about",

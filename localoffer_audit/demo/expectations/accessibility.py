@@ -24,6 +24,7 @@ KIND_RULES: dict[str, set[str]] = {
     "form-field-no-label": {"A11Y515"},
     "table-no-headers": {"A11Y516"},
     "new-window-unannounced": {"A11Y521"},
+    "low-contrast-inline-style": {"A11Y520"},
     # documents (on the document itself, except pdf-only-page: the page, with the PDF as target)
     "pdf-untagged": {"A11Y550"},
     "pdf-missing-title": {"A11Y551"},
