@@ -44,9 +44,11 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
 from twisted.internet.threads import deferToThread
 
@@ -60,6 +62,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PrivateAddressGuardMiddleware",
     "RetryAfterMiddleware",
+    "StrictRobotsTxtMiddleware",
     "is_fetchable_address",
     "parse_networks",
     "retry_after_seconds",
@@ -67,6 +70,7 @@ __all__ = [
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 _HOLD_TOLERANCE = 0.01  # seconds; timer and clock disagree by a hair
@@ -341,16 +345,40 @@ class PrivateAddressGuardMiddleware:
         return addresses
 
 
-from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+# -- robots.txt ----------------------------------------------------------------
 
-DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+def _shared(pending: Deferred) -> Deferred:
+    """A Deferred of its own that fires with `pending`'s result, leaving that result in place
+    for the next waiter (awaiting `pending` itself would take it: Deferred.asFuture consumes)."""
+    mine: Deferred = Deferred()
+
+    def hand_on(result):
+        mine.callback(result)
+        return result
+
+    pending.addCallback(hand_on)
+    return mine
 
 
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """RFC 9309 s.2.3.1.4: a robots.txt that answers 5xx means "disallow everything"; Scrapy
-    alone would crawl the whole site. A robots.txt that cannot be reached at all still means
-    "allow" here, as in Scrapy: otherwise a refused connection would read as "blocked", and
-    off-site link checks would stop at every partner host that has no robots.txt server."""
+    """Scrapy's robots.txt middleware, with two corrections.
+
+    * Waiting for a robots.txt still being downloaded: in Scrapy 2.13+ every request to a host
+      whose robots.txt is in flight awaits the same Deferred, and converting it to a Future
+      consumes its result, so only the first waiter gets the parser and every later one gets
+      None, i.e. "no robots.txt, allow everything". Each waiter gets its own Deferred here.
+    * RFC 9309 s.2.3.1.4: a robots.txt that answers 5xx means "disallow everything"; Scrapy
+      alone would crawl the whole site. A robots.txt that cannot be reached at all still means
+      "allow" here, as in Scrapy: otherwise a refused connection would read as "blocked", and
+      off-site link checks would stop at every partner host that has no robots.txt server.
+    """
+
+    async def robot_parser(self, request):
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if isinstance(pending, Deferred):
+            return await maybe_deferred_to_future(_shared(pending))
+        return await super().robot_parser(request)
 
     async def _parse_robots(self, response, netloc, request):
         if response.status >= 500:
