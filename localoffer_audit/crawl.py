@@ -58,7 +58,11 @@ def run_crawl(config: AuditConfig, db_path: str | Path, *, progress: bool = True
     # The command's own logging handler shows the log; Scrapy must not add a second one.
     settings.setdict({"LOCALOFFER_DB": str(db_path), "LOCALOFFER_PROGRESS": progress,
                       "LOG_LEVEL": log_level, "LOG_INSTALL_ROOT_HANDLER": False,
-                      "LOCALOFFER_RESUME_RUN": resume or 0},
+                      "LOCALOFFER_RESUME_RUN": resume or 0,
+                      # The reactor's resolver is built from these process settings, before
+                      # the spider exists: it connects only to addresses the guard judged.
+                      "TWISTED_DNS_RESOLVER": "localoffer_audit.dns.PinnedResolver",
+                      "LOCALOFFER_ALLOWED_NETWORKS": list(config.allowed_networks)},
                      priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(LocalOfferSpider)

@@ -36,10 +36,8 @@ in Scrapy 2.19; Twisted's ``DNSLookupError`` in older versions).
 from __future__ import annotations
 
 import ipaddress
-import socket
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
@@ -50,7 +48,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
-from twisted.internet.threads import deferToThread
+
+from .dns import PINS, Pins, resolve_host
 
 if TYPE_CHECKING:
     from typing import Self
@@ -65,6 +64,7 @@ __all__ = [
     "StrictRobotsTxtMiddleware",
     "is_fetchable_address",
     "parse_networks",
+    "resolve_host",
     "retry_after_seconds",
 ]
 
@@ -253,37 +253,11 @@ def is_fetchable_address(address: str | IPAddress, allowed: Sequence[IPNetwork] 
     return _is_global_unicast(addr)
 
 
-def resolve_host(host: str) -> list[str]:
-    """All addresses ``host`` resolves to (blocking: run it in a thread)."""
-    infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    return sorted({str(info[4][0]).split("%", 1)[0] for info in infos})
-
-
 def _ip_literal(host: str) -> IPAddress | None:
     try:
         return ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
         return None
-
-
-class _LruCache:
-    """Tiny bounded LRU so a long crawl's DNS answers cannot grow without limit."""
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._data: OrderedDict[str, list[str]] = OrderedDict()
-
-    def get(self, key: str) -> list[str] | None:
-        if key in self._data:
-            self._data.move_to_end(key)
-            return self._data[key]
-        return None
-
-    def put(self, key: str, value: list[str]) -> None:
-        self._data[key] = value
-        self._data.move_to_end(key)
-        while len(self._data) > self.maxsize:
-            self._data.popitem(last=False)
 
 
 class PrivateAddressGuardMiddleware:
@@ -292,18 +266,16 @@ class PrivateAddressGuardMiddleware:
     Crawled pages are untrusted input: a link (or a redirect, which passes
     through ``process_request`` again) to ``http://169.254.169.254/`` or an
     intranet host must not be fetched from the machine running the audit.
-    Names are resolved off the reactor thread; a host is blocked if ANY of its
-    addresses is disallowed. Networks in ``LOCALOFFER_ALLOWED_NETWORKS`` are
+    Names are resolved off the reactor thread, once per crawl (see localoffer_audit.dns: the
+    connection uses the same pinned answer); a host is blocked if ANY of its addresses is
+    disallowed. Networks in ``LOCALOFFER_ALLOWED_NETWORKS`` are
     exempt (used when the audited site itself is local).
     """
 
-    dns_cache_size = 1024
-
-    def __init__(self, crawler: Crawler, resolver: Callable[[str], list[str]] = resolve_host) -> None:
+    def __init__(self, crawler: Crawler, pins: Pins = PINS) -> None:
         self.crawler = crawler
         self.allowed = parse_networks(crawler.settings.getlist("LOCALOFFER_ALLOWED_NETWORKS", []))
-        self.resolver = resolver
-        self._cache = _LruCache(self.dns_cache_size)
+        self.pins = pins  # shared with the reactor's PinnedResolver: the judged answer is used
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -333,16 +305,11 @@ class PrivateAddressGuardMiddleware:
         literal = _ip_literal(host)
         if literal is not None:
             return [str(literal)]
-        cached = self._cache.get(host)
-        if cached is not None:
-            return cached
         try:
-            addresses: list[str] = await maybe_deferred_to_future(deferToThread(self.resolver, host))
+            return await maybe_deferred_to_future(self.pins.lookup(host))
         except (OSError, UnicodeError):
             self._inc("guard/dns_failed")
             return None
-        self._cache.put(host, addresses)
-        return addresses
 
 
 # -- robots.txt ----------------------------------------------------------------
