@@ -15,9 +15,9 @@ from support import run_cli
 CONFIG = "[crawl]\ntimeout = 1.5\nmax_response_bytes = 1000000\ndelay = 0\nmax_pages = 200\n"
 
 
-def _audit(tmp, server, *extra):
+def _audit(tmp, server, *extra, config_extra=""):
     config = tmp / "site.toml"
-    config.write_text(CONFIG, "utf-8")
+    config.write_text(CONFIG + config_extra, "utf-8")
     out = tmp / "out"
     result = run_cli("audit", server.url, "--out", str(out), "--config", str(config),
                      "--no-progress", *extra, timeout=180)
@@ -40,7 +40,7 @@ def faulty(tmp_path_factory):
     findings = [json.loads(line) for line in (out / "findings.jsonl").read_text("utf-8").splitlines()]
     stats = json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])
     return {"result": result, "pages": pages, "findings": findings, "stats": stats, "db": db,
-            "requests": requests, "base": server.base,
+            "requests": requests, "base": server.base, "server": server,
             "summary": json.loads((out / "summary.json").read_text("utf-8"))}
 
 
@@ -125,13 +125,55 @@ def test_malformed_sitemap_does_not_stop_the_crawl(faulty):
     assert faulty["pages"]["/"][0] == 200
 
 
-def test_sitemap_of_500000_urls_is_capped(tmp_path):
-    with FaultServer(sitemap="huge") as server:
-        result, out, db = _audit(tmp_path, server, "--max-pages", "30")
-    assert result.returncode == 0, result.stderr
-    assert db.execute("SELECT COUNT(*) FROM pages WHERE kind = 'html'").fetchone()[0] <= 30
+def test_503_with_an_http_date_retry_after_is_honoured(tmp_path):
+    """Retry-After: <HTTP-date two seconds on>: the retry comes after that date, not at once
+    and not after the 5 s used when there is no usable Retry-After. (A site of its own: other
+    Retry-After waits on the same host would hold the retry back longer.)"""
+    with FaultServer(home_links=["/503-date-once"]) as server:
+        result, _, db = _audit(tmp_path, server)
+        first, retry = server.times("/503-date-once")
+    assert result.returncode in (0, 1), result.stderr
+    assert 1.9 <= retry - first < 4.5, retry - first  # the date has 1 s resolution
+    assert db.execute("SELECT status, error FROM pages WHERE url = ?",
+                      (server.base + "/503-date-once",)).fetchone() == (200, None)
     stats = json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])
-    assert stats.get("localoffer/sitemap/unreachable", 0) >= 1  # over the size cap: not read
+    assert stats["localoffer/retry_after/waits"] == 1
+
+
+def test_retry_after_seconds_spacing_is_honoured(faulty):
+    hits = faulty["server"].times("/503-seconds")  # Retry-After: 1, every time
+    assert len(hits) == 4  # the first try and three retries
+    assert all(later - earlier >= 0.9 for earlier, later in zip(hits, hits[1:])), hits
+
+
+def test_facet_combinations_are_capped_and_counted(faulty):
+    """/search links to every refinement of itself (4 facets, 14 values, any order): a trap."""
+    searches = [p for p in faulty["pages"] if p.startswith("/search")]
+    assert 1 < len(searches) <= 64 + 1  # [crawl.traps].max_facet_pages_per_path, plus /search
+    skipped = faulty["db"].execute("SELECT COUNT(*) FROM link_status WHERE url LIKE ? AND error "
+                                   "= 'skipped: param-combinations'",
+                                   (faulty["base"] + "/search?%",)).fetchone()[0]
+    assert skipped > 0
+    capped = [c for c in faulty["summary"]["capped"] if "/search" in c["pattern"]]
+    assert capped and capped[0]["reason"] == "param-combinations"
+    assert sum(c["skipped"] for c in capped) >= skipped
+
+
+def test_sitemap_of_500000_urls_is_read_as_it_downloads_and_capped(tmp_path):
+    """The 500,000-URL sitemap (about 25 MB) is parsed while it downloads; at the URL cap the
+    download stops, so neither it nor its entries are ever held whole."""
+    with FaultServer(sitemap="huge") as server:
+        result, out, db = _audit(tmp_path, server, "--max-pages", "30",
+                                 config_extra="max_sitemap_urls = 2000\n")
+        sent = server.streamed_bytes
+    assert result.returncode in (0, 1), result.stderr
+    assert db.execute("SELECT COUNT(*) FROM pages WHERE kind = 'html'").fetchone()[0] <= 30
+    assert db.execute("SELECT COUNT(*) FROM sitemap_entries").fetchone()[0] == 2000
+    stats = json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])
+    assert stats["localoffer/sitemap/capped"] == 1
+    assert stats["localoffer/sitemap/urls"] == 2000
+    whole = 500_000 * len(f"<url><loc>{server.base}/s/250000</loc></url>")
+    assert sent < whole / 4, (sent, whole)  # the server was stopped well before the end
     assert _integrity_ok(db)
 
 
