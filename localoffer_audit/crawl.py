@@ -30,6 +30,7 @@ def settings_for(config: AuditConfig) -> dict[str, Any]:
         "LOCALOFFER_RETRY_AFTER_MAX_WAIT": retry["max_wait"],
         "LOCALOFFER_RETRY_AFTER_DEFAULT_WAIT": retry["default_wait"],
         "LOCALOFFER_ALLOWED_NETWORKS": list(config.allowed_networks),
+        "LOCALOFFER_OWN_HOSTS": list(config.allowed_hosts),
         **_basic_auth(config),
     }
 

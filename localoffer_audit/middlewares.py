@@ -46,10 +46,12 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
 
 from .dns import PINS, Pins, resolve_host
+from .urls import matches_host
 
 if TYPE_CHECKING:
     from typing import Self
@@ -336,10 +338,19 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
       consumes its result, so only the first waiter gets the parser and every later one gets
       None, i.e. "no robots.txt, allow everything". Each waiter gets its own Deferred here.
     * RFC 9309 s.2.3.1.4: a robots.txt that answers 5xx means "disallow everything"; Scrapy
-      alone would crawl the whole site. A robots.txt that cannot be reached at all still means
-      "allow" here, as in Scrapy: otherwise a refused connection would read as "blocked", and
-      off-site link checks would stop at every partner host that has no robots.txt server.
+      alone would crawl the whole site. So does one that cannot be reached at all (timeout,
+      refused or reset connection), but only on the audited site's own hosts
+      (LOCALOFFER_OWN_HOSTS): a partner host whose robots.txt cannot be reached is still
+      link-checked, as in Scrapy, or every off-site link to a host without a robots.txt
+      server would read as "blocked".
+
+    Why a host's robots.txt was taken as "disallow all" is kept in the stats
+    (``localoffer/robots/unavailable/<host:port>``), so the command can say so.
     """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.own_hosts = crawler.settings.getlist("LOCALOFFER_OWN_HOSTS", [])
 
     async def robot_parser(self, request):
         pending = self._parsers.get(urlparse_cached(request).netloc)
@@ -349,6 +360,21 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     async def _parse_robots(self, response, netloc, request):
         if response.status >= 500:
-            self.crawler.stats.inc_value("localoffer/robots/unavailable")
+            self._unavailable(netloc, f"answered {response.status}")
             response = response.replace(body=DISALLOW_ALL)
         await super()._parse_robots(response, netloc, request)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if isinstance(exc, IgnoreRequest) or not matches_host(f"http://{netloc}/", self.own_hosts):
+            super()._robots_error(exc, netloc)
+            return
+        self._unavailable(netloc, f"could not be fetched: {type(exc).__name__}")
+        parser = build_from_crawler(self._parserimpl, self.crawler, DISALLOW_ALL)
+        pending = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        if isinstance(pending, Deferred):
+            pending.callback(parser)
+
+    def _unavailable(self, netloc: str, why: str) -> None:
+        self.crawler.stats.inc_value("localoffer/robots/unavailable")
+        self.crawler.stats.set_value(f"localoffer/robots/unavailable/{netloc}", why)

@@ -55,6 +55,9 @@ class FaultServer:
                 if over:
                     return self._send(503, "text/plain", b"request budget spent")
                 route = site.route(self.path)
+                if route == "reset":
+                    self.close_connection = True
+                    return
                 if route is None:
                     return self._send(404, "text/html", b"<title>Not found</title><h1>Nope</h1>")
                 status, headers, body = route
@@ -112,6 +115,8 @@ class FaultServer:
             if self.robots == "timeout":
                 time.sleep(self.slow_seconds)
                 return 200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow:\n"
+            if self.robots == "reset":  # the connection drops without an answer
+                return "reset"
             if self.robots == "malformed":
                 return 200, {"Content-Type": "text/plain"}, b"\x00\xff<html>Disallow /\n:::\n"
             return 200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow:\n"

@@ -178,10 +178,11 @@ def test_sitemap_of_500000_urls_is_read_as_it_downloads_and_capped(tmp_path):
 
 
 @pytest.mark.parametrize("robots,crawled", [("404", True), ("malformed", True),
-                                           ("timeout", True), ("500", False)])
+                                           ("timeout", False), ("reset", False), ("500", False)])
 def test_robots_txt_faults(tmp_path, robots, crawled):
-    """RFC 9309: 4xx means allow all; 5xx means disallow all. A robots.txt that times out is
-    treated as absent (Scrapy's behaviour; see docs/reliability.md)."""
+    """RFC 9309: 4xx means allow all; 5xx, or no answer at all (timeout, connection reset)
+    from the audited site's own robots.txt, means disallow all: nothing else is fetched, and
+    the one-line error says why."""
     with FaultServer(robots=robots, slow_seconds=3) as server:
         config = tmp_path / "site.toml"
         config.write_text(CONFIG, "utf-8")
@@ -197,7 +198,26 @@ def test_robots_txt_faults(tmp_path, robots, crawled):
         assert "/" in requests
     else:
         assert result.returncode == 2
-        assert len(result.stderr.strip().splitlines()) == 1 and "robots.txt" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        why = {"500": "answered 500", "timeout": "could not be fetched: DownloadTimeoutError",
+               "reset": "could not be fetched: "}[robots]
+        assert f"its robots.txt {why}" in result.stderr and "RFC 9309" in result.stderr
         assert set(requests) == {"/robots.txt"}  # nothing else was fetched
         stats = json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])
         assert stats.get("localoffer/robots/unavailable", 0) >= 1
+
+
+def test_counted_events_are_in_the_summary(faulty):
+    """summary.json `events`: each fault the crawl survived, counted under a stable name."""
+    from localoffer_audit.events import CAPPED_EVENTS, EVENTS
+
+    events, stats = faulty["summary"]["events"], faulty["stats"]
+    assert set(events) == set(EVENTS) | set(CAPPED_EVENTS)
+    assert events["retry_after_given_up"] == stats["localoffer/retry_after/exhausted"] == 5
+    assert events["retry_after_waits"] == stats["localoffer/retry_after/waits"] >= 5
+    assert events["pages_fetched"] == stats["localoffer/pages"]
+    assert events["timeouts"] >= 1  # /slow
+    assert events["too_large"] >= 2  # /huge, and the gzip bomb while inflating
+    assert events["retries"] >= 1  # the flaky 500
+    assert events["trap_skipped"] > 0 and events["limit_skipped"] > 0  # facets; the calendar
+    assert events["private_address_blocked"] == events["robots_disallowed"] == 0

@@ -7,6 +7,7 @@ Here robots.txt answers slowly (ROBOTS_DELAY), so many requests wait for it, eve
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -24,10 +25,11 @@ PUBLIC = [f"/public/{n}" for n in range(3)]
 class RobotsSite:
     """Loopback site: / links to PRIVATE (disallowed by robots.txt) and PUBLIC pages."""
 
-    def __init__(self, robots: str = "slow") -> None:
+    def __init__(self, robots: str = "slow", links: tuple[str, ...] = ()) -> None:
         self.robots = robots
         self.requests: list[str] = []
         site = self
+        extra = list(links)
 
         class Handler(QuietHandler):
             def do_GET(self):
@@ -39,9 +41,9 @@ class RobotsSite:
                     time.sleep(ROBOTS_DELAY)
                     return self._send(200, "text/plain", b"User-agent: *\nDisallow: /private/\n")
                 if self.path == "/" or self.path in PRIVATE + PUBLIC:
-                    links = "".join(f'<a href="{p}">{p}</a> ' for p in PRIVATE + PUBLIC)
+                    anchors = "".join(f'<a href="{p}">{p}</a> ' for p in PRIVATE + PUBLIC + extra)
                     body = (f"<!doctype html><html lang='en'><head><title>{self.path}</title>"
-                            f"</head><body><h1>Page</h1><p>{links}</p></body></html>")
+                            f"</head><body><h1>Page</h1><p>{anchors}</p></body></html>")
                     return self._send(200, "text/html; charset=utf-8", body.encode())
                 self._send(404, "text/html", b"<title>Not found</title><h1>Not found</h1>")
 
@@ -107,3 +109,19 @@ def test_a_resumed_frontier_waiting_for_robots_txt_is_judged_by_it(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     assert not _private_requests(site), site.requests
     assert set(PUBLIC) <= set(site.requests)
+
+
+def test_a_partner_site_whose_robots_txt_cannot_be_reached_is_still_link_checked(tmp_path):
+    """Disallow-all for an unreachable robots.txt is for the audited site's own hosts only."""
+    with RobotsSite(robots="refused") as partner:
+        with RobotsSite(links=(partner.url + "public/0",)) as site:
+            result = _crawl(_config(tmp_path, [site.url]), tmp_path / "s.sqlite")
+    assert result.returncode == 0, result.stderr
+    assert "/public/0" in partner.requests
+    db = sqlite3.connect(tmp_path / "s.sqlite")
+    stats = json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])
+    # (Scrapy keys robots.txt by host:port, so the https: variant's TLS failure may come first)
+    assert any(k.startswith("robotstxt/exception_count/") for k in stats), stats
+    assert not stats.get("localoffer/robots/unavailable")  # not "disallow all" for a partner
+    assert db.execute("SELECT status, error FROM link_status WHERE url = ?",
+                      (partner.url + "public/0",)).fetchone() == (200, None)

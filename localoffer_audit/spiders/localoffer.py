@@ -25,6 +25,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, StopDownload
 
 from ..config import AuditConfig, load_config
+from ..events import failure_kind
 from ..defaults import ORUK_MAX_SERVICES, ORUK_PER_PAGE, SITEMAP_MAX_BYTES
 from ..items import LinksItem, LinkStatusItem, PageItem, SitemapEntryItem
 from ..models import Link, LinkStatus
@@ -446,6 +447,7 @@ class LocalOfferSpider(scrapy.Spider):
         url = request.meta.get("url", request.url)
         code = error_code(failure)
         self.crawler.stats.inc_value("localoffer/errors")
+        self.count_failure(code)
         kind = "feed" if request.meta.get("kind") == "feed" else "other"
         if kind == "other" and (code == "robots" or code.startswith("blocked")):
             # Not fetched at all: it is a link target we were not allowed to request.
@@ -454,6 +456,10 @@ class LocalOfferSpider(scrapy.Spider):
         # A feed that could not be fetched is still the feed: its checks say it is down.
         yield PageItem({"url": url, "final_url": url, "status": None, "content_type": "",
                         "kind": kind, "error": code, "depth": request.meta.get("clicks")})
+
+    def count_failure(self, code: str) -> None:
+        """A counted event per failure kind (summary.json `events`, see events.py)."""
+        self.crawler.stats.inc_value(f"localoffer/failed/{failure_kind(code)}")
 
     # --- link checks -----------------------------------------------------------------------------
     def parse_check(self, response) -> Iterator[Any]:
@@ -511,8 +517,10 @@ class LocalOfferSpider(scrapy.Spider):
         request = failure.request
         meta = request.meta
         self.crawler.stats.inc_value("localoffer/checks")
+        code = error_code(failure)
+        self.count_failure(code)
         yield LinkStatusItem(LinkStatus(meta.get("url", request.url), None, request.url,
-                                        error_code(failure), tuple(meta.get("hops", ())),
+                                        code, tuple(meta.get("hops", ())),
                                         None, request.method,
                                         redirect_statuses=tuple(meta.get("hop_statuses", ()))),
                              offsite=meta.get("offsite", False))
