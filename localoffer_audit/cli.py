@@ -286,8 +286,12 @@ def _check_start_reached(store, run_id: int, config: AuditConfig) -> None:
     problems = []
     for url in starts:
         row = reached.get(url)
-        robots = stats.get(f"localoffer/robots/unavailable/{urlsplit(url).netloc}")
-        if robots and not row:  # RFC 9309: an unavailable robots.txt means "disallow all"
+        netloc = urlsplit(url).netloc
+        robots = stats.get(f"localoffer/robots/unavailable/{netloc}")
+        down = stats.get(f"localoffer/robots/failed/{netloc}")
+        if down in ("connection-refused", "dns") and not row:  # the whole host is unreachable
+            problems.append(f"{url} ({down})")
+        elif robots and not row:  # RFC 9309: an unavailable robots.txt means "disallow all"
             problems.append(f"{url} (its robots.txt {robots}, which means \"disallow "
                             "everything\" (RFC 9309), so nothing was crawled)")
         else:

@@ -368,13 +368,20 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         if isinstance(exc, IgnoreRequest) or not matches_host(f"http://{netloc}/", self.own_hosts):
             super()._robots_error(exc, netloc)
             return
-        self._unavailable(netloc, f"could not be fetched: {type(exc).__name__}")
+        from twisted.python.failure import Failure
+
+        from .spiders.localoffer import error_code
+
+        code = error_code(Failure(exc)).split(":", 1)[0]  # "timeout", "connection-refused", ...
+        self._unavailable(netloc, f"could not be fetched ({code})", code)
         parser = build_from_crawler(self._parserimpl, self.crawler, DISALLOW_ALL)
         pending = self._parsers[netloc]
         self._parsers[netloc] = parser
         if isinstance(pending, Deferred):
             pending.callback(parser)
 
-    def _unavailable(self, netloc: str, why: str) -> None:
+    def _unavailable(self, netloc: str, why: str, code: str = "") -> None:
         self.crawler.stats.inc_value("localoffer/robots/unavailable")
         self.crawler.stats.set_value(f"localoffer/robots/unavailable/{netloc}", why)
+        if code:  # how the host failed: a host that refuses connections is simply down
+            self.crawler.stats.set_value(f"localoffer/robots/failed/{netloc}", code)
