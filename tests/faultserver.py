@@ -122,6 +122,16 @@ class FaultServer:
             return 200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow:\n"
         if path == "/sitemap.xml" and self.sitemap == "huge":  # 500,000 URLs, about 25 MB
             return 200, {"Content-Type": "application/xml"}, self._huge_sitemap
+        if path == "/sitemap.xml" and self.sitemap == "busy-once":  # 503 first, then 5 URLs
+            with self.lock:
+                first = path not in self.once
+                self.once.add(path)
+            if first:
+                return 503, {"Content-Type": "text/plain", "Retry-After": "1"}, b"busy, busy"
+            return 200, {"Content-Type": "application/xml"}, (
+                b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                + b"".join(b"<url><loc>%s/s/%d</loc></url>" % (self.base.encode(), n)
+                           for n in range(5)) + b"</urlset>")
         if path == "/sitemap.xml" and self.sitemap == "malformed":
             return 200, {"Content-Type": "application/xml"}, b"<?xml version='1.0'?><urlset><url><loc>/s/1</lo"
         if path.startswith("/s/"):

@@ -179,6 +179,17 @@ def test_sitemap_of_500000_urls_is_read_as_it_downloads_and_capped(tmp_path):
     assert _integrity_ok(db)
 
 
+def test_a_sitemap_retried_after_a_503_is_read_from_its_own_first_byte(tmp_path):
+    with FaultServer(sitemap="busy-once", home_links=[]) as server:
+        result, _, db = _audit(tmp_path, server)
+        asked = server.requests.count("/sitemap.xml")
+    assert result.returncode in (0, 1), result.stderr
+    assert asked == 2
+    assert db.execute("SELECT COUNT(*) FROM sitemap_entries").fetchone()[0] == 5
+    assert db.execute("SELECT COUNT(*) FROM pages WHERE url LIKE ?",
+                      (server.base + "/s/%",)).fetchone()[0] == 5
+
+
 @pytest.mark.parametrize("robots,crawled", [("404", True), ("malformed", True),
                                            ("timeout", False), ("reset", False), ("500", False)])
 def test_robots_txt_faults(tmp_path, robots, crawled):

@@ -17,6 +17,7 @@ import logging
 import re
 from datetime import date
 from typing import Any, Iterator
+from weakref import WeakKeyDictionary
 from urllib.parse import quote, urljoin
 
 import scrapy
@@ -133,6 +134,9 @@ class LocalOfferSpider(scrapy.Spider):
         self.link_cache: dict[str, LinkStatus] = {}  # filled by the StorePipeline when it opens
         self.feed_services = 0
         self.sitemap_urls_left = crawl["max_sitemap_urls"]  # for the whole crawl
+        # Sitemaps being read as they download (weak: a failed download's stream goes with it).
+        self.sitemap_streams: WeakKeyDictionary[scrapy.Request, SitemapStream] = \
+            WeakKeyDictionary()
         self.run_id: int | None = None
         # Filled by restore() when an interrupted run is resumed (audit --resume).
         self.resumed = False
@@ -597,28 +601,32 @@ class LocalOfferSpider(scrapy.Spider):
                               priority=10, meta={"kind": "sitemap", "handle_httpstatus_all": True,
                                                  "download_maxsize": SITEMAP_MAX_BYTES})
 
-    def _sitemap_stream(self, meta: dict) -> SitemapStream:
-        if "sitemap_stream" not in meta:
-            meta["sitemap_stream"] = SitemapStream(self.sitemap_urls_left, SITEMAP_MAX_BYTES)
-        return meta["sitemap_stream"]
+    def _sitemap_stream(self, request: scrapy.Request) -> SitemapStream:
+        # Keyed by the request object, not kept in its meta: a retry is a new request (with a
+        # copy of the meta) whose body starts again from the first byte.
+        if request not in self.sitemap_streams:
+            self.sitemap_streams[request] = SitemapStream(self.sitemap_urls_left,
+                                                          SITEMAP_MAX_BYTES)
+        return self.sitemap_streams[request]
 
     def bytes_received(self, data, request, spider) -> None:
         """Sitemaps are parsed as they arrive; once the URL cap is reached the rest of the
         file is not downloaded at all (a sitemap of 500,000 URLs is never held whole)."""
         if request.meta.get("kind") != "sitemap":
             return
-        stream = self._sitemap_stream(request.meta)
+        stream = self._sitemap_stream(request)
         stream.feed(data)
         if stream.full:
             raise StopDownload(fail=False)
 
     def parse_sitemap(self, response) -> Iterator[Any]:
+        stream = self.sitemap_streams.pop(response.request, None)
         if response.status != 200:
             return
-        stream = response.meta.get("sitemap_stream")
         if stream is None:  # the body came without bytes_received (e.g. from a middleware)
-            stream = self._sitemap_stream(response.meta)
+            stream = self._sitemap_stream(response.request)
             stream.feed(response.body)
+            self.sitemap_streams.pop(response.request, None)
         stream.finish()
         if stream.invalid:
             self.crawler.stats.inc_value("localoffer/sitemap/invalid")
