@@ -142,7 +142,8 @@ def audited(tmp_path_factory):
     with Site() as site, Trap(site.port) as trap:
         result = _audit(tmp, site.port, table, connects)
     db = sqlite3.connect(tmp / "out" / "localoffer-audit.sqlite")
-    return {"result": result, "site": site, "trap": trap, "db": db,
+    summary = json.loads((tmp / "out" / "summary.json").read_text("utf-8"))
+    return {"result": result, "site": site, "trap": trap, "db": db, "summary": summary,
             "connected": set(connects.read_text("utf-8").split()),
             "status": dict(db.execute("SELECT url, error FROM link_status"))}
 
@@ -179,6 +180,13 @@ def test_the_checked_answer_is_the_one_connected_to(audited):
     port = audited["site"].port
     assert audited["status"][f"http://rebind.test:{port}/"] is None
     assert ("rebind.test", "/") in audited["site"].requests
+
+
+def test_each_refusal_is_a_counted_event(audited):
+    refused = [e for e in audited["status"].values() if e and e.startswith("blocked private")]
+    # each named or literal target twice (its https: twin is checked too), each redirect once
+    assert len(refused) == 2 * (len(PRIVATE_NAMES) + 2) + len(REDIRECTS)
+    assert audited["summary"]["events"]["private_address_blocked"] >= len(refused)
 
 
 def test_private_literals_are_refused(audited):
