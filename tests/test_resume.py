@@ -265,3 +265,18 @@ def test_resume_with_a_different_scope_is_refused(tmp_path, site, write_toml):
                         "--db", str(db), "--resume", str(run_id))
     assert elsewhere.returncode == 2
     assert "the config differs in [site].allowed_hosts, [site].start_urls" in elsewhere.stderr
+
+
+def test_a_run_stored_before_a_new_config_key_can_still_be_resumed():
+    """A key added by a later version (e.g. [crawl].max_sitemap_urls) had its default then."""
+    from localoffer_audit.config import load_config
+    from localoffer_audit.errors import AuditError
+    from localoffer_audit.resume import check_compatible
+
+    config = load_config(demo_config_path(), start_url="http://127.0.0.1:9/")
+    stored = json.loads(json.dumps(config.to_dict()))
+    del stored["crawl"]["max_sitemap_urls"]
+    check_compatible(stored, config, 1)  # no error
+    stored["crawl"]["max_sitemap_urls"] = 10
+    with pytest.raises(AuditError, match=r"differs in \[crawl\]\.max_sitemap_urls"):
+        check_compatible(stored, config, 1)
