@@ -12,6 +12,7 @@ import logging
 import sys
 from pathlib import Path
 from typing import Any, Sequence
+from urllib.parse import urlsplit
 
 from . import __version__, defaults
 from .config import AuditConfig, config_from_dict, load_config
@@ -281,10 +282,20 @@ def _check_start_reached(store, run_id: int, config: AuditConfig) -> None:
     starts = [canonicalize(u, config.crawl["strip_params"]) for u in config.start_urls]
     if any(reached.get(u, {}).get("status") for u in starts):
         return
+    stats = store.run(run_id)["stats"]
     problems = []
     for url in starts:
         row = reached.get(url)
-        problems.append(f"{url} ({row['error'] if row else 'not fetched: robots.txt or blocked'})")
+        netloc = urlsplit(url).netloc
+        robots = stats.get(f"localoffer/robots/unavailable/{netloc}")
+        down = stats.get(f"localoffer/robots/failed/{netloc}")
+        if down in ("connection-refused", "dns") and not row:  # the whole host is unreachable
+            problems.append(f"{url} ({down})")
+        elif robots and not row:  # RFC 9309: an unavailable robots.txt means "disallow all"
+            problems.append(f"{url} (its robots.txt {robots}, which means \"disallow "
+                            "everything\" (RFC 9309), so nothing was crawled)")
+        else:
+            problems.append(f"{url} ({row['error'] if row else 'not fetched: robots.txt or blocked'})")
     store.set_run_status(run_id, "failed")
     raise AuditError("start URL could not be fetched: " + "; ".join(problems))
 

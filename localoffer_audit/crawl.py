@@ -30,6 +30,7 @@ def settings_for(config: AuditConfig) -> dict[str, Any]:
         "LOCALOFFER_RETRY_AFTER_MAX_WAIT": retry["max_wait"],
         "LOCALOFFER_RETRY_AFTER_DEFAULT_WAIT": retry["default_wait"],
         "LOCALOFFER_ALLOWED_NETWORKS": list(config.allowed_networks),
+        "LOCALOFFER_OWN_HOSTS": list(config.allowed_hosts),
         **_basic_auth(config),
     }
 
@@ -58,7 +59,11 @@ def run_crawl(config: AuditConfig, db_path: str | Path, *, progress: bool = True
     # The command's own logging handler shows the log; Scrapy must not add a second one.
     settings.setdict({"LOCALOFFER_DB": str(db_path), "LOCALOFFER_PROGRESS": progress,
                       "LOG_LEVEL": log_level, "LOG_INSTALL_ROOT_HANDLER": False,
-                      "LOCALOFFER_RESUME_RUN": resume or 0},
+                      "LOCALOFFER_RESUME_RUN": resume or 0,
+                      # The reactor's resolver is built from these process settings, before
+                      # the spider exists: it connects only to addresses the guard judged.
+                      "TWISTED_DNS_RESOLVER": "localoffer_audit.dns.PinnedResolver",
+                      "LOCALOFFER_ALLOWED_NETWORKS": list(config.allowed_networks)},
                      priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(LocalOfferSpider)

@@ -27,6 +27,10 @@ CRAWL_OBEY_ROBOTS = True
 CRAWL_OFFSITE_CHECK = True  # check the status of off-site link targets (never crawls them)
 CRAWL_OFFSITE_SKIP_HOSTS: tuple[str, ...] = ()  # hosts whose links are recorded but never requested
 CRAWL_READ_SITEMAPS = True
+# sitemaps.org's limits for one sitemap file: 50,000 URLs, 50 MB uncompressed. The URL cap is
+# for the whole crawl; the rest of a sitemap beyond it is not even downloaded.
+CRAWL_MAX_SITEMAP_URLS = 50_000
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 CRAWL_STORE_DOCUMENT_BYTES = 5 * 1024 * 1024  # documents up to this size keep their body for checks
 CRAWL_STRIP_PARAMS: tuple[str, ...] = (
     "utm_*", "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga",

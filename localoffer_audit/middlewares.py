@@ -36,19 +36,22 @@ in Scrapy 2.19; Twisted's ``DNSLookupError`` in older versions).
 from __future__ import annotations
 
 import ipaddress
-import socket
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
-from twisted.internet.threads import deferToThread
+
+from .dns import PINS, Pins, resolve_host
+from .urls import matches_host
 
 if TYPE_CHECKING:
     from typing import Self
@@ -60,13 +63,16 @@ if TYPE_CHECKING:
 __all__ = [
     "PrivateAddressGuardMiddleware",
     "RetryAfterMiddleware",
+    "StrictRobotsTxtMiddleware",
     "is_fetchable_address",
     "parse_networks",
+    "resolve_host",
     "retry_after_seconds",
 ]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 _HOLD_TOLERANCE = 0.01  # seconds; timer and clock disagree by a hair
@@ -249,37 +255,11 @@ def is_fetchable_address(address: str | IPAddress, allowed: Sequence[IPNetwork] 
     return _is_global_unicast(addr)
 
 
-def resolve_host(host: str) -> list[str]:
-    """All addresses ``host`` resolves to (blocking: run it in a thread)."""
-    infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    return sorted({str(info[4][0]).split("%", 1)[0] for info in infos})
-
-
 def _ip_literal(host: str) -> IPAddress | None:
     try:
         return ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
         return None
-
-
-class _LruCache:
-    """Tiny bounded LRU so a long crawl's DNS answers cannot grow without limit."""
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._data: OrderedDict[str, list[str]] = OrderedDict()
-
-    def get(self, key: str) -> list[str] | None:
-        if key in self._data:
-            self._data.move_to_end(key)
-            return self._data[key]
-        return None
-
-    def put(self, key: str, value: list[str]) -> None:
-        self._data[key] = value
-        self._data.move_to_end(key)
-        while len(self._data) > self.maxsize:
-            self._data.popitem(last=False)
 
 
 class PrivateAddressGuardMiddleware:
@@ -288,18 +268,16 @@ class PrivateAddressGuardMiddleware:
     Crawled pages are untrusted input: a link (or a redirect, which passes
     through ``process_request`` again) to ``http://169.254.169.254/`` or an
     intranet host must not be fetched from the machine running the audit.
-    Names are resolved off the reactor thread; a host is blocked if ANY of its
-    addresses is disallowed. Networks in ``LOCALOFFER_ALLOWED_NETWORKS`` are
+    Names are resolved off the reactor thread, once per crawl (see localoffer_audit.dns: the
+    connection uses the same pinned answer); a host is blocked if ANY of its addresses is
+    disallowed. Networks in ``LOCALOFFER_ALLOWED_NETWORKS`` are
     exempt (used when the audited site itself is local).
     """
 
-    dns_cache_size = 1024
-
-    def __init__(self, crawler: Crawler, resolver: Callable[[str], list[str]] = resolve_host) -> None:
+    def __init__(self, crawler: Crawler, pins: Pins = PINS) -> None:
         self.crawler = crawler
         self.allowed = parse_networks(crawler.settings.getlist("LOCALOFFER_ALLOWED_NETWORKS", []))
-        self.resolver = resolver
-        self._cache = _LruCache(self.dns_cache_size)
+        self.pins = pins  # shared with the reactor's PinnedResolver: the judged answer is used
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -329,31 +307,81 @@ class PrivateAddressGuardMiddleware:
         literal = _ip_literal(host)
         if literal is not None:
             return [str(literal)]
-        cached = self._cache.get(host)
-        if cached is not None:
-            return cached
         try:
-            addresses: list[str] = await maybe_deferred_to_future(deferToThread(self.resolver, host))
+            return await maybe_deferred_to_future(self.pins.lookup(host))
         except (OSError, UnicodeError):
             self._inc("guard/dns_failed")
             return None
-        self._cache.put(host, addresses)
-        return addresses
 
 
-from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+# -- robots.txt ----------------------------------------------------------------
 
-DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+def _shared(pending: Deferred) -> Deferred:
+    """A Deferred of its own that fires with `pending`'s result, leaving that result in place
+    for the next waiter (awaiting `pending` itself would take it: Deferred.asFuture consumes)."""
+    mine: Deferred = Deferred()
+
+    def hand_on(result):
+        mine.callback(result)
+        return result
+
+    pending.addCallback(hand_on)
+    return mine
 
 
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """RFC 9309 s.2.3.1.4: a robots.txt that answers 5xx means "disallow everything"; Scrapy
-    alone would crawl the whole site. A robots.txt that cannot be reached at all still means
-    "allow" here, as in Scrapy: otherwise a refused connection would read as "blocked", and
-    off-site link checks would stop at every partner host that has no robots.txt server."""
+    """Scrapy's robots.txt middleware, with two corrections.
+
+    * Waiting for a robots.txt still being downloaded: in Scrapy 2.13+ every request to a host
+      whose robots.txt is in flight awaits the same Deferred, and converting it to a Future
+      consumes its result, so only the first waiter gets the parser and every later one gets
+      None, i.e. "no robots.txt, allow everything". Each waiter gets its own Deferred here.
+    * RFC 9309 s.2.3.1.4: a robots.txt that answers 5xx means "disallow everything"; Scrapy
+      alone would crawl the whole site. So does one that cannot be reached at all (timeout,
+      refused or reset connection), but only on the audited site's own hosts
+      (LOCALOFFER_OWN_HOSTS): a partner host whose robots.txt cannot be reached is still
+      link-checked, as in Scrapy, or every off-site link to a host without a robots.txt
+      server would read as "blocked".
+
+    Why a host's robots.txt was taken as "disallow all" is kept in the stats
+    (``localoffer/robots/unavailable/<host:port>``), so the command can say so.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.own_hosts = crawler.settings.getlist("LOCALOFFER_OWN_HOSTS", [])
+
+    async def robot_parser(self, request):
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if isinstance(pending, Deferred):
+            return await maybe_deferred_to_future(_shared(pending))
+        return await super().robot_parser(request)
 
     async def _parse_robots(self, response, netloc, request):
         if response.status >= 500:
-            self.crawler.stats.inc_value("localoffer/robots/unavailable")
+            self._unavailable(netloc, f"answered {response.status}")
             response = response.replace(body=DISALLOW_ALL)
         await super()._parse_robots(response, netloc, request)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if isinstance(exc, IgnoreRequest) or not matches_host(f"http://{netloc}/", self.own_hosts):
+            super()._robots_error(exc, netloc)
+            return
+        from twisted.python.failure import Failure
+
+        from .spiders.localoffer import error_code
+
+        code = error_code(Failure(exc)).split(":", 1)[0]  # "timeout", "connection-refused", ...
+        self._unavailable(netloc, f"could not be fetched ({code})", code)
+        parser = build_from_crawler(self._parserimpl, self.crawler, DISALLOW_ALL)
+        pending = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        if isinstance(pending, Deferred):
+            pending.callback(parser)
+
+    def _unavailable(self, netloc: str, why: str, code: str = "") -> None:
+        self.crawler.stats.inc_value("localoffer/robots/unavailable")
+        self.crawler.stats.set_value(f"localoffer/robots/unavailable/{netloc}", why)
+        if code:  # how the host failed: a host that refuses connections is simply down
+            self.crawler.stats.set_value(f"localoffer/robots/failed/{netloc}", code)

@@ -97,6 +97,8 @@ class StorePipeline:
             return
         stats = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
+        # Scrapy's own count, under a localoffer/ key so that a resumed run's sessions add up.
+        stats["localoffer/retries"] = stats.get("retry/count", 0)
         stats["capped"] = spider.capped() if hasattr(spider, "capped") else []
         store, self.store = self.store, None
         try:

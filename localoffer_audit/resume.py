@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .config import AuditConfig
+from .config import SCHEMA, AuditConfig
 from .errors import AuditError
 
 # [crawl] keys that only change how fast or how patiently the rest is fetched, not what the
@@ -53,11 +53,20 @@ def pick_run(store, wanted: str, command: str, site: str | None) -> dict[str, An
 def check_compatible(stored: Mapping[str, Any], config: AuditConfig, run_id: int) -> None:
     """Refuse to resume with a config that would crawl a different site or scope."""
     new = config.to_dict()
+
+    def was(table: str, key: str) -> Any:
+        # A key the stored run does not have came with a later version: it had its default.
+        default = SCHEMA.get(table, {}).get(key, (None, None))[1]
+        return stored[table].get(key, list(default) if isinstance(default, tuple) else default)
+
+    def now(table: str, key: str) -> Any:
+        value = new[table].get(key)
+        return list(value) if isinstance(value, tuple) else value
+
     differences = [f"[site].{key}" for key in sorted(set(stored["site"]) | set(new["site"]))
-                   if stored["site"].get(key) != new["site"].get(key)]
+                   if was("site", key) != now("site", key)]
     differences += [f"[crawl].{key}" for key in sorted(set(stored["crawl"]) | set(new["crawl"]))
-                    if key not in RESUME_SAFE_CRAWL_KEYS
-                    and stored["crawl"].get(key) != new["crawl"].get(key)]
+                    if key not in RESUME_SAFE_CRAWL_KEYS and was("crawl", key) != now("crawl", key)]
     if differences:
         raise AuditError(f"cannot resume run {run_id}: the config differs in "
                          f"{', '.join(differences)} (resuming would mix two different crawls; "

@@ -47,7 +47,7 @@ def test_every_check_option_is_documented():
 def documented_fields(section: str) -> dict[str, str]:
     """Field -> type from the table under `## section` in docs/output-format.md."""
     text = (ROOT / "docs" / "output-format.md").read_text("utf-8")
-    body = text.split(f"## `{section}`", 1)[1].split("\n## ", 1)[0]
+    body = text.split(f"## `{section}`", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
     return {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \| ([\w|\\]+) \|", body, re.M)}
 
 
@@ -55,3 +55,12 @@ def test_output_format_tables_parse():
     assert "fingerprint" in documented_fields("findings.jsonl")
     assert "depth" in documented_fields("pages.jsonl")
     assert "capped" in documented_fields("summary.json")
+    assert "events" in documented_fields("summary.json")
+
+
+def test_every_counted_event_is_documented():
+    from localoffer_audit.events import CAPPED_EVENTS, EVENTS
+
+    text = (ROOT / "docs" / "output-format.md").read_text("utf-8")
+    body = text.split("### `events`", 1)[1].split("\n## ", 1)[0]
+    assert set(re.findall(r"^\| `(\w+)` \|", body, re.M)) == set(EVENTS) | set(CAPPED_EVENTS)

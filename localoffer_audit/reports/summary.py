@@ -29,6 +29,7 @@ def summary(data: ReportData) -> dict[str, Any]:
         },
         "worst_severity": data.worst,
         "capped": data.capped,
+        "events": data.events,
     }
 
 

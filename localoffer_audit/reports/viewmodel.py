@@ -15,6 +15,7 @@ from typing import Any
 from .. import __version__, history
 from ..history import RunChanges
 from ..config import config_from_dict
+from ..events import crawl_events
 from ..models import FAMILIES, Finding, Rule, Severity
 from ..store import Store
 
@@ -73,6 +74,7 @@ class ReportData:
     by_rule: list[tuple[str, int]]
     capped: list[dict[str, Any]]
     generated_at: str
+    events: dict[str, int | float] = field(default_factory=dict)  # events.crawl_events
     tool_version: str = __version__
     schema_version: int = OUTPUT_SCHEMA_VERSION
     findings_by_page: dict[str, list[Finding]] = field(default_factory=dict)
@@ -404,6 +406,7 @@ def build_report(store: Store, run_id: int, rules: dict[str, Rule] | None = None
                    [*FAMILIES, *sorted(set(families) - set(FAMILIES))]},
         by_rule=Counter(f.rule for f in findings).most_common(),
         capped=run["stats"].get("capped", []),
+        events=crawl_events(run["stats"]),
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         findings_by_page=dict(by_page),
         metric_names=tuple(metric_names),

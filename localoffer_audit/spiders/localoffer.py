@@ -17,19 +17,20 @@ import logging
 import re
 from datetime import date
 from typing import Any, Iterator
+from weakref import WeakKeyDictionary
 from urllib.parse import quote, urljoin
 
 import scrapy
 from lxml import html as lxml_html
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, StopDownload
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap
 
 from ..config import AuditConfig, load_config
-from ..defaults import ORUK_MAX_SERVICES, ORUK_PER_PAGE
+from ..events import failure_kind
+from ..defaults import ORUK_MAX_SERVICES, ORUK_PER_PAGE, SITEMAP_MAX_BYTES
 from ..items import LinksItem, LinkStatusItem, PageItem, SitemapEntryItem
 from ..models import Link, LinkStatus
+from ..sitemaps import SitemapStream
 from ..store import HEADER_KEYS
 from ..traps import TrapGuard
 from ..urls import (canonicalize, is_crawlable_scheme, matches_host, split_credentials,
@@ -132,6 +133,10 @@ class LocalOfferSpider(scrapy.Spider):
         self.limit_skips: dict[str, list] = {}  # reason -> [count, example]
         self.link_cache: dict[str, LinkStatus] = {}  # filled by the StorePipeline when it opens
         self.feed_services = 0
+        self.sitemap_urls_left = crawl["max_sitemap_urls"]  # for the whole crawl
+        # Sitemaps being read as they download (weak: a failed download's stream goes with it).
+        self.sitemap_streams: WeakKeyDictionary[scrapy.Request, SitemapStream] = \
+            WeakKeyDictionary()
         self.run_id: int | None = None
         # Filled by restore() when an interrupted run is resumed (audit --resume).
         self.resumed = False
@@ -148,6 +153,7 @@ class LocalOfferSpider(scrapy.Spider):
         # Site values go in at "spider" priority; the CLI's own settings use "cmdline" and win.
         crawler.settings.setdict(settings_for(spider.audit_config), priority="spider")
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(spider.bytes_received, signal=signals.bytes_received)
         return spider
 
     # --- start -----------------------------------------------------------------------------------
@@ -445,6 +451,7 @@ class LocalOfferSpider(scrapy.Spider):
         url = request.meta.get("url", request.url)
         code = error_code(failure)
         self.crawler.stats.inc_value("localoffer/errors")
+        self.count_failure(code)
         kind = "feed" if request.meta.get("kind") == "feed" else "other"
         if kind == "other" and (code == "robots" or code.startswith("blocked")):
             # Not fetched at all: it is a link target we were not allowed to request.
@@ -453,6 +460,10 @@ class LocalOfferSpider(scrapy.Spider):
         # A feed that could not be fetched is still the feed: its checks say it is down.
         yield PageItem({"url": url, "final_url": url, "status": None, "content_type": "",
                         "kind": kind, "error": code, "depth": request.meta.get("clicks")})
+
+    def count_failure(self, code: str) -> None:
+        """A counted event per failure kind (summary.json `events`, see events.py)."""
+        self.crawler.stats.inc_value(f"localoffer/failed/{failure_kind(code)}")
 
     # --- link checks -----------------------------------------------------------------------------
     def parse_check(self, response) -> Iterator[Any]:
@@ -510,8 +521,10 @@ class LocalOfferSpider(scrapy.Spider):
         request = failure.request
         meta = request.meta
         self.crawler.stats.inc_value("localoffer/checks")
+        code = error_code(failure)
+        self.count_failure(code)
         yield LinkStatusItem(LinkStatus(meta.get("url", request.url), None, request.url,
-                                        error_code(failure), tuple(meta.get("hops", ())),
+                                        code, tuple(meta.get("hops", ())),
                                         None, request.method,
                                         redirect_statuses=tuple(meta.get("hop_statuses", ()))),
                              offsite=meta.get("offsite", False))
@@ -585,28 +598,46 @@ class LocalOfferSpider(scrapy.Spider):
 
     def sitemap_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.discovery_failed,
-                              priority=10, meta={"kind": "sitemap", "handle_httpstatus_all": True})
+                              priority=10, meta={"kind": "sitemap", "handle_httpstatus_all": True,
+                                                 "download_maxsize": SITEMAP_MAX_BYTES})
+
+    def _sitemap_stream(self, request: scrapy.Request) -> SitemapStream:
+        # Keyed by the request object, not kept in its meta: a retry is a new request (with a
+        # copy of the meta) whose body starts again from the first byte.
+        if request not in self.sitemap_streams:
+            self.sitemap_streams[request] = SitemapStream(self.sitemap_urls_left,
+                                                          SITEMAP_MAX_BYTES)
+        return self.sitemap_streams[request]
+
+    def bytes_received(self, data, request, spider) -> None:
+        """Sitemaps are parsed as they arrive; once the URL cap is reached the rest of the
+        file is not downloaded at all (a sitemap of 500,000 URLs is never held whole)."""
+        if request.meta.get("kind") != "sitemap":
+            return
+        stream = self._sitemap_stream(request)
+        stream.feed(data)
+        if stream.full:
+            raise StopDownload(fail=False)
 
     def parse_sitemap(self, response) -> Iterator[Any]:
+        stream = self.sitemap_streams.pop(response.request, None)
         if response.status != 200:
             return
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            try:
-                body = gunzip(body, max_size=self.audit_config.crawl["max_response_bytes"])
-            except Exception:
-                self.crawler.stats.inc_value("localoffer/sitemap/invalid")
-                return
-        try:
-            sitemap = Sitemap(body)
-        except Exception:
+        if stream is None:  # the body came without bytes_received (e.g. from a middleware)
+            stream = self._sitemap_stream(response.request)
+            stream.feed(response.body)
+            self.sitemap_streams.pop(response.request, None)
+        stream.finish()
+        if stream.invalid:
             self.crawler.stats.inc_value("localoffer/sitemap/invalid")
             return
-        for entry in sitemap:
-            loc = entry.get("loc")
-            if not loc:
-                continue
-            if sitemap.type == "sitemapindex":
+        entries = stream.entries[:max(0, self.sitemap_urls_left)]
+        if stream.full or len(entries) < len(stream.entries):
+            self.crawler.stats.inc_value("localoffer/sitemap/capped")
+        self.sitemap_urls_left -= len(entries)
+        for entry in entries:
+            loc = entry["loc"]
+            if stream.type == "sitemapindex":
                 if self.is_internal(loc):
                     yield self.sitemap_request(loc)
                 continue
@@ -615,7 +646,7 @@ class LocalOfferSpider(scrapy.Spider):
             except ValueError:
                 continue
             self.crawler.stats.inc_value("localoffer/sitemap/urls")
-            yield SitemapEntryItem(url, entry.get("lastmod"), response.url)
+            yield SitemapEntryItem(url, entry["lastmod"], response.url)
             if self.is_internal(url) and is_crawlable_scheme(url):
                 # Sitemap entries are entry points, like start URLs: they start at 0 clicks.
                 yield from self.follow(url, 0, "a")
