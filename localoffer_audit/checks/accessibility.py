@@ -333,6 +333,14 @@ def _absolute(page: Page, src: str | None) -> str | None:
     return urljoin(page.url, src) if src else None
 
 
+def _short(page: Page, url: str) -> str:
+    """A link target as a person would read it: the path on the page's own site."""
+    parts = urlsplit(url)
+    if parts.netloc == urlsplit(page.url).netloc:
+        url = parts.path + (f"?{parts.query}" if parts.query else "")
+    return url if len(url) <= 80 else url[:77] + "..."
+
+
 def _role(el) -> str:
     return (el.get("role") or "").strip().lower()
 
@@ -603,7 +611,7 @@ class StaticAccessibility(NoOptions):
                 continue
             target = _absolute(page, href.strip())
             name = _name(ids, a)
-            if not _meaningful(name):
+            if not (_meaningful(name) or name.startswith("/")):  # "/" is a path shown as text
                 what = f"only {name[:20]!r} as its text" if name else "no text or name"
                 yield page.finding(LINK_NAME_MISSING, f"A link to {href[:80]!r} has {what}.",
                                    selector="a", target=target)
@@ -636,7 +644,7 @@ class StaticAccessibility(NoOptions):
                 urls = list(destinations)
                 yield page.finding(LINK_TEXT_SAME_DIFFERENT, f"{len(urls)} links say "
                                    f"{destinations[urls[0]][:60]!r} but go to different places: "
-                                   f"{', '.join(u[:60] for u in urls[:3])}.",
+                                   f"{', '.join(_short(page, u) for u in urls[:3])}.",
                                    selector=f"a:text({key[:40]})", target=urls[1])
 
     def _document_link(self, page: Page, a, name: str, target: str) -> Iterable[Finding]:
