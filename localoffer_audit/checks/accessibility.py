@@ -9,11 +9,8 @@ Each rule's `extra` is not used yet; the "who this affects" sentence lives in WH
 from __future__ import annotations
 
 import re
-import tomllib
-from functools import lru_cache
-from importlib import resources
 from typing import Iterable
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 import langcodes
 
@@ -21,6 +18,10 @@ from ..defaults import (A11Y_IMAGE_OF_TEXT_MIN_WORDS, A11Y_IMAGE_OF_TEXT_PROSE_S
                         A11Y_LANG_DETECT_MIN_PROBABILITY, A11Y_LANG_DETECT_MIN_WORDS)
 from ..models import Finding, Page, Rule, Severity
 from . import NoOptions, load_doc
+from .a11y_html import (SKIP_TEXT, Ids, absolute, accessible_name, aria_value_problem,
+                        autocomplete_valid, cell_rows, content_text, data, describe,
+                        detectable_languages, detected_language, focusable, hidden, labelled_by,
+                        meaningful, normal, role_of, short_url, skipped, tabindex)
 from .links import EXTENSION_TYPES
 
 
@@ -221,7 +222,6 @@ _NO_SCALE = re.compile(r"user-scalable\s*=\s*(no|0)\b", re.I)
 
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_SKIP_TEXT = ("script", "style", "template")
 _FIELD_TAGS = ("select", "textarea", "option", "datalist")
 _FILE_ALT = re.compile(r"^\S+\.(png|jpe?g|gif|svg|webp|bmp|tiff?|avif|heic)$", re.I)
 _CAMERA_ALT = re.compile(r"^(img|dsc|dscn|dcim|pxl|image|photo)[-_ ]?\d+$", re.I)
@@ -232,11 +232,8 @@ _AMBIGUOUS = {"click here", "here", "read more", "more", "more info", "find out 
               "learn more", "see more", "view more", "continue reading", "website"}
 _NEW_WINDOW = ("new window", "new tab", "opens in")
 _NO_LABEL_TYPES = {"hidden", "submit", "button", "reset", "image"}
-_PUNCT = re.compile(r"[^\w\s]+")
-_NOT_RENDERED = re.compile(r"(display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
 _BLINK_STYLE = re.compile(r"text-decoration(-line)?\s*:[^;]*\bblink\b", re.I)
 _SENTENCE_END = re.compile(r"\w[.!?](\s|$)")
-_INTEGER = re.compile(r"^-?\d+$")
 _ID_REFS = ("aria-labelledby", "aria-describedby", "aria-controls", "aria-owns", "aria-flowto",
             "aria-details", "aria-errormessage", "aria-activedescendant", "headers")
 _NATIVE_CONTROLS = {"a", "button", "input", "select", "textarea", "summary", "area", "iframe",
@@ -246,203 +243,6 @@ _KEYBOARD_ROLES = {"button", "link", "checkbox", "radio", "switch"}
 _BUTTON_CLASS = re.compile(r"^(btn|button)$|[-_](btn|button)$", re.I)
 _DOCUMENT_WORDS = ("pdf", "word", "doc", "excel", "xls", "spreadsheet", "powerpoint", "ppt",
                    "opendocument", "odt", "ods", "odp", "rtf", "csv")
-
-
-@lru_cache(maxsize=1)
-def _data() -> dict:
-    text = resources.files(__package__).joinpath("data", "a11y_html.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
-def _hidden(el) -> bool:
-    return (el.get("aria-hidden") or "").strip().lower() == "true"
-
-
-def _not_rendered(el) -> bool:
-    """Hidden from everyone, so from screen readers too: the hidden attribute or an inline
-    display:none / visibility:hidden (stylesheets are not read: a11y_contrast's business)."""
-    return el.get("hidden") is not None or bool(_NOT_RENDERED.search(el.get("style") or ""))
-
-
-def _skipped(el) -> bool:
-    return _hidden(el) or _not_rendered(el)
-
-
-def _content_text(el, skip: tuple[str, ...] = ()) -> str:
-    """The text a screen reader would read from el's content: text and image alt text,
-    skipping aria-hidden and undisplayed parts and scripts. Linear in the size of el."""
-    parts: list[str] = []
-
-    def walk(node):
-        if node.text and node.tag not in _SKIP_TEXT:
-            parts.append(node.text)
-        for child in node:
-            if (isinstance(child.tag, str) and not _skipped(child) and child.tag not in _SKIP_TEXT
-                    and child.tag not in skip):
-                if child.tag == "img":
-                    parts.append(child.get("alt") or "")
-                else:
-                    walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
-    walk(el)
-    return " ".join(" ".join(parts).split())
-
-
-def _meaningful(text: str) -> bool:
-    """Has a letter or a digit: a link or button called "." or ">" has no name."""
-    return any(ch.isalnum() for ch in text)
-
-
-class _Ids:
-    """Elements by id, indexed once per page and only if some element uses aria-labelledby."""
-
-    def __init__(self, tree):
-        self.tree, self._map = tree, None
-
-    def get(self, key):
-        if self._map is None:
-            self._map = {}
-            for el in self.tree.iter():
-                if isinstance(el.tag, str) and el.get("id"):
-                    self._map.setdefault(el.get("id"), el)
-        return self._map.get(key)
-
-
-def _labelled_by(ids: _Ids, el) -> str:
-    found = []
-    for i in (el.get("aria-labelledby") or "").split():
-        hit = ids.get(i)
-        if hit is not None:
-            found.append(_content_text(hit))
-    return " ".join(found).strip()
-
-
-def _name(ids: _Ids, el) -> str:
-    """Accessible name of a link-like element: aria-labelledby, aria-label, content, title."""
-    return (_labelled_by(ids, el) or (el.get("aria-label") or "").strip()
-            or _content_text(el) or (el.get("title") or "").strip())
-
-
-def _normal(text: str) -> str:
-    return " ".join(_PUNCT.sub(" ", text.lower()).split())
-
-
-def _absolute(page: Page, src: str | None) -> str | None:
-    return urljoin(page.url, src) if src else None
-
-
-def _short(page: Page, url: str) -> str:
-    """A link target as a person would read it: the path on the page's own site."""
-    parts = urlsplit(url)
-    if parts.netloc == urlsplit(page.url).netloc:
-        url = parts.path + (f"?{parts.query}" if parts.query else "")
-    return url if len(url) <= 80 else url[:77] + "..."
-
-
-def _role(el) -> str:
-    return (el.get("role") or "").strip().lower()
-
-
-def _tabindex(el) -> int | None:
-    value = (el.get("tabindex") or "").strip()
-    return int(value) if _INTEGER.match(value) else None
-
-
-def _focusable(el) -> bool:
-    """Reachable with the Tab key (as the browser decides from the markup alone)."""
-    if el.get("disabled") is not None:
-        return False
-    index = _tabindex(el)
-    if index is not None:
-        return index >= 0
-    tag = el.tag
-    if tag in ("a", "area"):
-        return el.get("href") is not None
-    if tag == "input":
-        return (el.get("type") or "").strip().lower() != "hidden"
-    return tag in ("button", "select", "textarea", "iframe", "summary") or (
-        (el.get("contenteditable") or "false").strip().lower() in ("", "true"))
-
-
-def _cell_rows(table):
-    return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
-
-
-def _describe(el) -> str:
-    return f"<{el.tag}>"
-
-
-def _autocomplete_valid(value: str) -> bool:
-    """The HTML autofill grammar: on | off | [section-*] [shipping|billing]
-    [home|work|mobile|fax|pager] field [webauthn]."""
-    data = _data()["autocomplete"]
-    tokens = value.lower().split()
-    if tokens in (["on"], ["off"]):
-        return True
-    if tokens and tokens[-1] == "webauthn":
-        tokens = tokens[:-1]
-    if not tokens:
-        return False
-    if tokens[0].startswith("section-") and len(tokens[0]) > 8:
-        tokens = tokens[1:]
-    if tokens and tokens[0] in data["address_kinds"]:
-        tokens = tokens[1:]
-    if len(tokens) == 1:
-        return tokens[0] in data["fields"] or tokens[0] in data["contact_fields"]
-    return (len(tokens) == 2 and tokens[0] in data["contact_kinds"]
-            and tokens[1] in data["contact_fields"])
-
-
-def _aria_value_problem(name: str, value: str) -> str | None:
-    """Why value is not allowed for the aria-* attribute name (None if it is)."""
-    spec = _data()["aria"]["attributes"].get(name)
-    if spec is None:
-        return f"{name} is not an ARIA attribute"
-    text = value.strip().lower()
-    if not text or spec in ("string", "idrefs"):
-        return None  # an empty value means "not set"
-    if isinstance(spec, list):
-        ok = text in spec
-    elif spec == "integer":
-        ok = bool(_INTEGER.match(text))
-    elif spec == "number":
-        ok = bool(re.match(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$", text))
-    elif spec == "id":
-        ok = len(text.split()) == 1
-    else:  # "tokens:a b c"
-        allowed = spec.split(":", 1)[1].split()
-        ok = all(t in allowed for t in text.split())
-    return None if ok else f'{name}="{value.strip()[:30]}" is not an allowed value'
-
-
-_DETECTOR = None
-
-
-def _detected_language(text: str) -> tuple[str, float] | None:
-    """The language langdetect finds in text, with its probability (seeded: same answer on
-    every run). None when langdetect cannot tell."""
-    global _DETECTOR
-    from langdetect import DetectorFactory, detect_langs
-    from langdetect.lang_detect_exception import LangDetectException
-
-    if _DETECTOR is None:
-        DetectorFactory.seed = 0
-        _DETECTOR = True
-    try:
-        best = detect_langs(text[:3000])[0]
-    except (LangDetectException, IndexError):
-        return None
-    return best.lang.split("-")[0], best.prob
-
-
-@lru_cache(maxsize=1)
-def _detectable_languages() -> frozenset[str]:
-    from langdetect import detector_factory
-
-    detector_factory.init_factory()
-    return frozenset(code.split("-")[0] for code in detector_factory._factory.get_lang_list())
 
 
 class StaticAccessibility(NoOptions):
@@ -463,7 +263,7 @@ class StaticAccessibility(NoOptions):
         if page.kind != "html" or page.status != 200 or page.tree is None:
             return
         tree = page.tree
-        ids = _Ids(tree)
+        ids = Ids(tree)
         yield from self._language(page, tree)
         yield from self._title(page, tree)
         yield from self._images(page, tree)
@@ -479,7 +279,7 @@ class StaticAccessibility(NoOptions):
         for frame in tree.iter("iframe"):
             if not (frame.get("title") or frame.get("aria-label") or "").strip():
                 yield page.finding(IFRAME_TITLE_MISSING, "An <iframe> has no title.",
-                                   selector="iframe", target=_absolute(page, frame.get("src")))
+                                   selector="iframe", target=absolute(page, frame.get("src")))
         for meta in tree.iter("meta"):
             equiv = (meta.get("http-equiv") or "").lower()
             content = meta.get("content") or ""
@@ -520,12 +320,12 @@ class StaticAccessibility(NoOptions):
     def _language_of_text(self, page: Page, tree, lang: str) -> Iterable[Finding]:
         declared = langcodes.get(lang).language
         body = tree.find("body")
-        if body is None or declared not in _detectable_languages():
+        if body is None or declared not in detectable_languages():
             return
-        text = _content_text(body)
+        text = content_text(body)
         if len(text.split()) < A11Y_LANG_DETECT_MIN_WORDS:
             return
-        found = _detected_language(text)
+        found = detected_language(text)
         if found and found[1] >= A11Y_LANG_DETECT_MIN_PROBABILITY and found[0] != declared:
             said = langcodes.get(declared).display_name()
             real = langcodes.get(found[0]).display_name()
@@ -535,8 +335,8 @@ class StaticAccessibility(NoOptions):
 
     def _title(self, page: Page, tree) -> Iterable[Finding]:
         titles = tree.xpath("//title")
-        text = _normal(titles[0].text_content()) if titles else ""
-        if text and text in _data()["page_titles"]["placeholders"]:
+        text = normal(titles[0].text_content()) if titles else ""
+        if text and text in data()["page_titles"]["placeholders"]:
             yield page.finding(TITLE_PLACEHOLDER, f"The page title is {titles[0].text_content().strip()[:60]!r}, "
                                "a placeholder that does not say what the page is.",
                                selector="title")
@@ -549,76 +349,76 @@ class StaticAccessibility(NoOptions):
             if alt is None and img.get("role") not in ("presentation", "none"):
                 yield page.finding(IMG_ALT_MISSING, f"Image {img.get('src', '')[:80]!r} has no "
                                    "alt attribute.", selector="img",
-                                   target=_absolute(page, img.get("src")))
+                                   target=absolute(page, img.get("src")))
             elif alt and alt.strip():
                 word = alt.strip()
                 if self._meaningless(word):
                     yield page.finding(IMG_ALT_MEANINGLESS, f"Image {img.get('src', '')[:80]!r} "
                                        f"has alt text {word[:60]!r}, which does not describe it.",
-                                       selector="img", target=_absolute(page, img.get("src")))
-                elif _role(img) not in ("presentation", "none") and self._words_in_picture(img, word):
+                                       selector="img", target=absolute(page, img.get("src")))
+                elif role_of(img) not in ("presentation", "none") and self._words_in_picture(img, word):
                     yield page.finding(IMAGE_OF_TEXT, f"Image {img.get('src', '')[:80]!r} seems "
                                        f"to be a picture of words (its alt text is "
                                        f"{len(word.split())} words: {word[:60]!r}...).",
-                                       selector="img", target=_absolute(page, img.get("src")))
+                                       selector="img", target=absolute(page, img.get("src")))
         for area in tree.iter("area"):
             if area.get("href") is not None and area.get("alt") is None and not (
                     area.get("aria-label") or "").strip():
                 yield page.finding(IMG_ALT_MISSING, f"Image-map area to {area.get('href')[:80]!r} "
                                    "has no alt attribute.", selector="area",
-                                   target=_absolute(page, area.get("href")))
+                                   target=absolute(page, area.get("href")))
 
     @staticmethod
     def _meaningless(alt: str) -> bool:
         return bool(_FILE_ALT.match(alt) or _CAMERA_ALT.match(alt)
-                    or _normal(alt) in _PLACEHOLDER_ALT)
+                    or normal(alt) in _PLACEHOLDER_ALT)
 
     @staticmethod
     def _words_in_picture(img, alt: str) -> bool:
         """Posters, flyers and banners described word for word, or alt text that is several
         sentences of prose: both are what a picture of text looks like from its markup."""
         stem = (img.get("src") or "").rsplit("/", 1)[-1].split("?")[0].lower()
-        if (any(w in stem for w in _data()["images_of_text"]["file_words"])
+        if (any(w in stem for w in data()["images_of_text"]["file_words"])
                 and len(alt.split()) >= A11Y_IMAGE_OF_TEXT_MIN_WORDS):
             return True
         return len(_SENTENCE_END.findall(alt)) >= A11Y_IMAGE_OF_TEXT_PROSE_SENTENCES
 
     # --- headings -----------------------------------------------------------------------------
 
-    def _headings(self, page: Page, tree, ids: _Ids) -> Iterable[Finding]:
+    def _headings(self, page: Page, tree, ids: Ids) -> Iterable[Finding]:
         previous = None
         for h in tree.iter(*_HEADINGS):
-            if _skipped(h):
+            if skipped(h):
                 continue
             level = int(h.tag[1])
-            if not (_content_text(h) or (h.get("aria-label") or "").strip()
-                    or _labelled_by(ids, h)):
+            if not (content_text(h) or (h.get("aria-label") or "").strip()
+                    or labelled_by(ids, h)):
                 yield page.finding(HEADING_EMPTY, f"An <{h.tag}> heading has no text.",
                                    selector=h.tag)
                 continue
             if previous is not None and level > previous + 1:
                 yield page.finding(HEADING_SKIPPED, f"Heading jumps from h{previous} to "
-                                   f"h{level}: {_content_text(h)[:60]!r}.", selector=h.tag)
+                                   f"h{level}: {content_text(h)[:60]!r}.", selector=h.tag)
             previous = level
 
     # --- links and buttons --------------------------------------------------------------------
 
-    def _links(self, page: Page, tree, ids: _Ids) -> Iterable[Finding]:
+    def _links(self, page: Page, tree, ids: Ids) -> Iterable[Finding]:
         places: dict[str, dict[str, str]] = {}  # normal link text -> destination -> text
         for a in tree.iter("a"):
             href = a.get("href")
-            if href is None or _skipped(a):
+            if href is None or skipped(a):
                 continue
-            target = _absolute(page, href.strip())
-            name = _name(ids, a)
-            if not (_meaningful(name) or name.startswith("/")):  # "/" is a path shown as text
+            target = absolute(page, href.strip())
+            name = accessible_name(ids, a)
+            if not (meaningful(name) or name.startswith("/")):  # "/" is a path shown as text
                 what = f"only {name[:20]!r} as its text" if name else "no text or name"
                 yield page.finding(LINK_NAME_MISSING, f"A link to {href[:80]!r} has {what}.",
                                    selector="a", target=target)
                 continue
-            text = _content_text(a)
-            label = _labelled_by(ids, a) or (a.get("aria-label") or "").strip()
-            ambiguous = _normal(text) in _AMBIGUOUS and (not label or _normal(label) in _AMBIGUOUS)
+            text = content_text(a)
+            label = labelled_by(ids, a) or (a.get("aria-label") or "").strip()
+            ambiguous = normal(text) in _AMBIGUOUS and (not label or normal(label) in _AMBIGUOUS)
             if ambiguous:
                 yield page.finding(LINK_TEXT_AMBIGUOUS, f"Link text {text[:40]!r} does not say "
                                    "where the link goes.", selector="a", target=target)
@@ -630,7 +430,7 @@ class StaticAccessibility(NoOptions):
                                        target=target)
             bare = href.strip().lower()
             if bare in ("#", "#!") or bare.startswith("javascript:"):
-                if _role(a) != "button":
+                if role_of(a) != "button":
                     yield page.finding(LINK_NO_DESTINATION, f"Link {name[:60]!r} has the address "
                                        f"{href.strip()[:40]!r}: it goes nowhere, so it is a "
                                        "button pretending to be a link.", selector="a",
@@ -638,13 +438,13 @@ class StaticAccessibility(NoOptions):
                 continue
             if not ambiguous:
                 yield from self._document_link(page, a, name, target)
-                places.setdefault(_normal(name), {}).setdefault(urldefrag(target).url, name)
+                places.setdefault(normal(name), {}).setdefault(urldefrag(target).url, name)
         for key, destinations in places.items():
             if len(destinations) > 1:
                 urls = list(destinations)
                 yield page.finding(LINK_TEXT_SAME_DIFFERENT, f"{len(urls)} links say "
                                    f"{destinations[urls[0]][:60]!r} but go to different places: "
-                                   f"{', '.join(_short(page, u) for u in urls[:3])}.",
+                                   f"{', '.join(short_url(page, u) for u in urls[:3])}.",
                                    selector=f"a:text({key[:40]})", target=urls[1])
 
     def _document_link(self, page: Page, a, name: str, target: str) -> Iterable[Finding]:
@@ -657,16 +457,16 @@ class StaticAccessibility(NoOptions):
             yield page.finding(DOCUMENT_LINK_FORMAT, f"Link {name[:60]!r} opens a {kind} file "
                                "but does not say so.", selector="a", target=target)
 
-    def _buttons(self, page: Page, tree, ids: _Ids) -> Iterable[Finding]:
+    def _buttons(self, page: Page, tree, ids: Ids) -> Iterable[Finding]:
         for el in tree.iter():
-            if not isinstance(el.tag, str) or _skipped(el):
+            if not isinstance(el.tag, str) or skipped(el):
                 continue
             kind = (el.get("type") or "").strip().lower() if el.tag == "input" else ""
-            named = (_labelled_by(ids, el) or (el.get("aria-label") or "").strip()
+            named = (labelled_by(ids, el) or (el.get("aria-label") or "").strip()
                      or (el.get("title") or "").strip())
-            if el.tag == "button" or (_role(el) == "button" and el.tag not in ("input", "a")):
-                if not _meaningful(named or _content_text(el)):
-                    yield page.finding(BUTTON_NAME_MISSING, f"A {_describe(el)} button has no "
+            if el.tag == "button" or (role_of(el) == "button" and el.tag not in ("input", "a")):
+                if not meaningful(named or content_text(el)):
+                    yield page.finding(BUTTON_NAME_MISSING, f"A {describe(el)} button has no "
                                        "text or name.", selector=el.tag)
             elif kind in ("submit", "reset", "button"):
                 value = el.get("value")
@@ -676,14 +476,14 @@ class StaticAccessibility(NoOptions):
                                        "no value, so it has no name.", selector=f"input[type={kind}]")
             elif kind == "image":
                 alt = el.get("alt")
-                src = _absolute(page, el.get("src"))
+                src = absolute(page, el.get("src"))
                 if named:
                     continue
                 if alt is None:
                     yield page.finding(IMG_ALT_MISSING, f"Image button {el.get('src', '')[:80]!r} "
                                        "has no alt attribute.", selector="input[type=image]",
                                        target=src)
-                elif not _meaningful(alt):
+                elif not meaningful(alt):
                     yield page.finding(BUTTON_NAME_MISSING, f"Image button {el.get('src', '')[:80]!r} "
                                        'has alt="", so it has no name.',
                                        selector="input[type=image]", target=src)
@@ -694,20 +494,20 @@ class StaticAccessibility(NoOptions):
 
     # --- forms --------------------------------------------------------------------------------
 
-    def _fields(self, page: Page, tree, ids: _Ids) -> Iterable[Finding]:
+    def _fields(self, page: Page, tree, ids: Ids) -> Iterable[Finding]:
         labelled, empty = set(), set()
         for lab in tree.iter("label"):
             key = (lab.get("for") or "").strip()
-            (labelled if _meaningful(_content_text(lab, _FIELD_TAGS)) else empty).add(key)
+            (labelled if meaningful(content_text(lab, _FIELD_TAGS)) else empty).add(key)
         for field in tree.iter("input", "select", "textarea"):
             kind = (field.get("type") or "text").strip().lower()
-            if (field.tag == "input" and kind in _NO_LABEL_TYPES) or _skipped(field):
+            if (field.tag == "input" and kind in _NO_LABEL_TYPES) or skipped(field):
                 continue
             fid = (field.get("id") or "").strip()
             wrapper = next((anc for anc in field.iterancestors() if anc.tag == "label"), None)
             if ((fid and fid in labelled) or (field.get("aria-label") or "").strip()
-                    or _labelled_by(ids, field) or (field.get("title") or "").strip()
-                    or (wrapper is not None and _meaningful(_content_text(wrapper, _FIELD_TAGS)))):
+                    or labelled_by(ids, field) or (field.get("title") or "").strip()
+                    or (wrapper is not None and meaningful(content_text(wrapper, _FIELD_TAGS)))):
                 continue
             what = field.get("name") or fid or field.get("placeholder") or ""
             why = ("has a label with no words" if (fid and fid in empty) or wrapper is not None
@@ -716,7 +516,7 @@ class StaticAccessibility(NoOptions):
                                f"{why}.", selector=f"{field.tag}[name={field.get('name', '')}]")
         for field in tree.iter("input", "select", "textarea"):
             value = (field.get("autocomplete") or "").strip()
-            if value and (field.get("type") or "").strip().lower() != "hidden" and not _autocomplete_valid(value):
+            if value and (field.get("type") or "").strip().lower() != "hidden" and not autocomplete_valid(value):
                 yield page.finding(AUTOCOMPLETE_INVALID, f"Form field <{field.tag}> "
                                    f"{(field.get('name') or '')[:40]!r} has autocomplete="
                                    f"{value[:40]!r}, which browsers do not know.",
@@ -727,13 +527,13 @@ class StaticAccessibility(NoOptions):
         for field in tree.iter("input"):
             kind = (field.get("type") or "").strip().lower()
             name = (field.get("name") or "").strip()
-            if kind in ("radio", "checkbox") and name and not _skipped(field):
+            if kind in ("radio", "checkbox") and name and not skipped(field):
                 form = next((anc for anc in field.iterancestors() if anc.tag == "form"), None)
                 groups.setdefault((id(form), kind, name), []).append(field)
         for (_, kind, name), fields in groups.items():
             if len(fields) < 2:
                 continue
-            if not all(any(anc.tag == "fieldset" or _role(anc) in ("group", "radiogroup")
+            if not all(any(anc.tag == "fieldset" or role_of(anc) in ("group", "radiogroup")
                            for anc in f.iterancestors()) for f in fields):
                 noun = "radio buttons" if kind == "radio" else "checkboxes"
                 yield page.finding(GROUP_NOT_GROUPED, f"{len(fields)} {noun} named {name[:40]!r} "
@@ -741,11 +541,11 @@ class StaticAccessibility(NoOptions):
                                    "answer is not read out with them.",
                                    selector=f"input[name={name[:40]}]")
         for fieldset in tree.iter("fieldset"):
-            if _skipped(fieldset) or (fieldset.get("aria-label") or "").strip() or (
+            if skipped(fieldset) or (fieldset.get("aria-label") or "").strip() or (
                     fieldset.get("aria-labelledby") or "").strip():
                 continue
             legends = [c for c in fieldset if c.tag == "legend"]
-            if not any(_meaningful(_content_text(leg)) for leg in legends):
+            if not any(meaningful(content_text(leg)) for leg in legends):
                 how = "an empty <legend>" if legends else "no <legend>"
                 yield page.finding(FIELDSET_LEGEND_MISSING, f"A <fieldset> has {how}, so its "
                                    "fields have no group name.", selector="fieldset")
@@ -754,16 +554,16 @@ class StaticAccessibility(NoOptions):
 
     def _tables(self, page: Page, tree) -> Iterable[Finding]:
         for table in tree.iter("table"):
-            if _role(table) in ("presentation", "none"):
+            if role_of(table) in ("presentation", "none"):
                 continue
-            rows = _cell_rows(table)
+            rows = cell_rows(table)
             cells = [c for r in rows for c in r.xpath("./td|./th")]
             heads = [c for c in cells if c.tag == "th"]
             if heads and len(heads) == len(cells):
                 yield page.finding(TABLE_NO_DATA, f"A table has {len(heads)} header cells and no "
                                    "data cells.", selector="table")
-            empty = [th for th in heads if not _meaningful(
-                _content_text(th) or th.get("aria-label") or th.get("title") or "")]
+            empty = [th for th in heads if not meaningful(
+                content_text(th) or th.get("aria-label") or th.get("title") or "")]
             if empty:
                 yield page.finding(TABLE_HEADER_EMPTY, f"A table has {len(empty)} empty header "
                                    "cell(s).", selector="table th")
@@ -771,7 +571,7 @@ class StaticAccessibility(NoOptions):
                 continue
             widest = max(len(r.xpath("./td|./th")) for r in rows)
             declared = (table.xpath("./thead|./tfoot|./colgroup|./col") or table.get("summary")
-                        or any(_meaningful(c.text_content()) for c in table.xpath("./caption")))
+                        or any(meaningful(c.text_content()) for c in table.xpath("./caption")))
             if declared and widest >= 2:
                 yield page.finding(DATA_TABLE_HEADERS_MISSING, f"A data table (it has a caption "
                                    f"or a header row) of {len(rows)} rows and {widest} columns "
@@ -790,13 +590,13 @@ class StaticAccessibility(NoOptions):
             return None
 
         for el in tree.iter("li", "dt", "dd", "ul", "ol", "dl"):
-            if _skipped(el) or _role(el):
+            if skipped(el) or role_of(el):
                 continue
             parent = el.getparent()
             if parent is None:
                 continue
             finding = None
-            if el.tag == "li" and parent.tag not in ("ul", "ol", "menu") and _role(parent) != "list":
+            if el.tag == "li" and parent.tag not in ("ul", "ol", "menu") and role_of(parent) != "list":
                 finding = wrong(el, "A list item (<li>) is not inside a list (<ul> or <ol>).")
             elif el.tag in ("dt", "dd") and parent.tag != "dl" and not (
                     parent.tag == "div" and parent.getparent() is not None
@@ -805,7 +605,7 @@ class StaticAccessibility(NoOptions):
             elif el.tag in ("ul", "ol", "dl"):
                 allowed = ("dt", "dd", "div") if el.tag == "dl" else ("li",)
                 bad = [c for c in el if isinstance(c.tag, str) and c.tag not in allowed
-                       and c.tag not in _SKIP_TEXT and not _role(c)]
+                       and c.tag not in SKIP_TEXT and not role_of(c)]
                 if bad:
                     finding = wrong(el, f"A <{el.tag}> list holds a <{bad[0].tag}> directly, so "
                                     "screen readers miscount or miss its items.")
@@ -815,7 +615,7 @@ class StaticAccessibility(NoOptions):
     # --- ARIA, keyboard and obsolete markup ----------------------------------------------------
 
     def _markup(self, page: Page, tree) -> Iterable[Finding]:
-        roles = set(_data()["aria"]["roles"])
+        roles = set(data()["aria"]["roles"])
         problems: dict[str, int] = {}
         hidden_reported = set()
         for el in tree.iter():
@@ -824,23 +624,23 @@ class StaticAccessibility(NoOptions):
             if el.tag in ("blink", "marquee") or _BLINK_STYLE.search(el.get("style") or ""):
                 what = f"<{el.tag}>" if el.tag in ("blink", "marquee") else "text-decoration: blink"
                 yield page.finding(MOVING_TEXT, f"Text moves or blinks ({what}): "
-                                   f"{_content_text(el)[:60]!r}.", selector=el.tag)
-            role = _role(el)
+                                   f"{content_text(el)[:60]!r}.", selector=el.tag)
+            role = role_of(el)
             if role and not any(t in roles for t in role.split()):
                 problems[f'role="{role[:30]}" is not an ARIA role'] = problems.get(
                     f'role="{role[:30]}" is not an ARIA role', 0) + 1
             for attr, value in el.attrib.items():
                 if attr.startswith("aria-"):
-                    problem = _aria_value_problem(attr, value)
+                    problem = aria_value_problem(attr, value)
                     if problem:
                         problems[problem] = problems.get(problem, 0) + 1
-            index = _tabindex(el)
+            index = tabindex(el)
             if index is not None and index > 0:
                 yield page.finding(TABINDEX_POSITIVE, f"A <{el.tag}> has tabindex=\"{index}\", so "
                                    "the keyboard reaches it out of the page's order: "
-                                   f"{_content_text(el)[:50]!r}.", selector=f"{el.tag}[tabindex]")
-            if _hidden(el) and not hidden_reported & {id(a) for a in el.iterancestors()}:
-                reachable = [d for d in el.iter() if isinstance(d.tag, str) and _focusable(d)]
+                                   f"{content_text(el)[:50]!r}.", selector=f"{el.tag}[tabindex]")
+            if hidden(el) and not hidden_reported & {id(a) for a in el.iterancestors()}:
+                reachable = [d for d in el.iter() if isinstance(d.tag, str) and focusable(d)]
                 if reachable:
                     hidden_reported.add(id(el))
                     yield page.finding(ARIA_HIDDEN_FOCUSABLE, f'A <{el.tag}> with aria-hidden="true" '
@@ -853,10 +653,10 @@ class StaticAccessibility(NoOptions):
             yield page.finding(ARIA_INVALID, f"{problem}{times}.", selector=problem[:60])
 
     def _control(self, page: Page, el, role: str) -> Iterable[Finding]:
-        if el.tag in _NATIVE_CONTROLS or _skipped(el):
+        if el.tag in _NATIVE_CONTROLS or skipped(el):
             return
-        index = _tabindex(el)
-        text = _content_text(el)[:50]
+        index = tabindex(el)
+        text = content_text(el)[:50]
         why = None
         if not role and index is not None and index >= 0:
             why = "can be reached with the Tab key but does not say what it is (no role)"
