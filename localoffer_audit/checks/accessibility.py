@@ -240,6 +240,8 @@ _NATIVE_CONTROLS = {"a", "button", "input", "select", "textarea", "summary", "ar
                     "option", "optgroup", "label", "details", "audio", "video", "embed",
                     "object", "html", "body"}
 _KEYBOARD_ROLES = {"button", "link", "checkbox", "radio", "switch"}
+_TEXT_BULLET = re.compile(r"^\s*([*\u2022\u00b7\u25aa\u25e6\u2023\u2013\u2043-])\s+\w")
+_TEXT_LIST_MIN_LINES = 3  # bullet lines in a row before a text is taken for a list
 _BUTTON_CLASS = re.compile(r"^(btn|button)$|[-_](btn|button)$", re.I)
 _DOCUMENT_WORDS = ("pdf", "word", "doc", "excel", "xls", "spreadsheet", "powerpoint", "ppt",
                    "opendocument", "odt", "ods", "odp", "rtf", "csv")
@@ -611,6 +613,33 @@ class StaticAccessibility(NoOptions):
                                     "screen readers miscount or miss its items.")
             if finding:
                 yield finding
+        yield from self._text_lists(page, tree)
+
+    def _text_lists(self, page: Page, tree) -> Iterable[Finding]:
+        """Lines that start with a bullet character, split by <br> or in sibling paragraphs:
+        a list typed as text (pasted from a word processor), which nothing announces."""
+        for el in tree.iter():
+            if not isinstance(el.tag, str) or el.tag in SKIP_TEXT or el.tag in ("pre", "code"):
+                continue
+            lines = [el.text or ""] + [c.tail or "" for c in el if c.tag == "br"]
+            run, bullet = self._bullet_run(lines)
+            paragraphs = [c for c in el if c.tag == "p"]
+            if run < _TEXT_LIST_MIN_LINES and paragraphs:
+                run, bullet = self._bullet_run([p.text_content() for p in paragraphs])
+            if run >= _TEXT_LIST_MIN_LINES:
+                yield page.finding(LIST_INVALID, f"{run} lines start with {bullet!r} like a list, "
+                                   "but are not marked up as one (<ul> and <li>), so screen "
+                                   "readers do not announce a list.", selector=el.tag)
+
+    @staticmethod
+    def _bullet_run(lines: list[str]) -> tuple[int, str]:
+        best, run, bullet = 0, 0, ""
+        for line in lines:
+            m = _TEXT_BULLET.match(line)
+            run = run + 1 if m else 0
+            if m and run > best:
+                best, bullet = run, m.group(1)
+        return best, bullet
 
     # --- ARIA, keyboard and obsolete markup ----------------------------------------------------
 
