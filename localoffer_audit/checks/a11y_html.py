@@ -41,8 +41,9 @@ def skipped(el) -> bool:
 
 
 def content_text(el, skip: tuple[str, ...] = ()) -> str:
-    """The text a screen reader would read from el's content: text and image alt text,
-    skipping aria-hidden and undisplayed parts and scripts. Linear in the size of el."""
+    """The text a screen reader would read from el's content: text, image alt text, a part's
+    own aria-label and an SVG's <title>, skipping aria-hidden and undisplayed parts and scripts.
+    Linear in the size of el."""
     parts: list[str] = []
 
     def walk(node):
@@ -51,8 +52,13 @@ def content_text(el, skip: tuple[str, ...] = ()) -> str:
         for child in node:
             if (isinstance(child.tag, str) and not skipped(child) and child.tag not in SKIP_TEXT
                     and child.tag not in skip):
-                if child.tag == "img":
+                label = (child.get("aria-label") or "").strip()
+                if label:
+                    parts.append(label)
+                elif child.tag == "img":
                     parts.append(child.get("alt") or "")
+                elif child.tag == "svg":
+                    parts.extend(t.text_content() for t in child if t.tag == "title")
                 else:
                     walk(child)
             if child.tail:
