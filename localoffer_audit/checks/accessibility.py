@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from typing import Iterable
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 import langcodes
 
@@ -440,7 +440,10 @@ class StaticAccessibility(NoOptions):
                 continue
             if not ambiguous:
                 yield from self._document_link(page, a, name, target)
-                places.setdefault(normal(name), {}).setdefault(urldefrag(target).url, name)
+                # Records of one kind (service.page?id=1, ?id=2) count as one place: two
+                # records with one name are duplicate data, which the directory checks report.
+                place = urlsplit(target)._replace(query="", fragment="").geturl()
+                places.setdefault(normal(name), {}).setdefault(place, name)
         for key, destinations in places.items():
             if len(destinations) > 1:
                 urls = list(destinations)
