@@ -231,6 +231,7 @@ _AMBIGUOUS = {"click here", "here", "read more", "more", "more info", "find out 
               "link", "click", "more information", "click this link", "page", "this page",
               "learn more", "see more", "view more", "continue reading", "website"}
 _NEW_WINDOW = ("new window", "new tab", "opens in")
+_BUTTON_TYPES = {"submit", "reset", "button", "image"}
 _NO_LABEL_TYPES = {"hidden", "submit", "button", "reset", "image"}
 _BLINK_STYLE = re.compile(r"text-decoration(-line)?\s*:[^;]*\bblink\b", re.I)
 _SENTENCE_END = re.compile(r"\w[.!?](\s|$)")
@@ -467,6 +468,8 @@ class StaticAccessibility(NoOptions):
             if not isinstance(el.tag, str) or skipped(el):
                 continue
             kind = (el.get("type") or "").strip().lower() if el.tag == "input" else ""
+            if el.tag != "button" and role_of(el) != "button" and kind not in _BUTTON_TYPES:
+                continue
             named = (labelled_by(ids, el) or (el.get("aria-label") or "").strip()
                      or (el.get("title") or "").strip())
             if el.tag == "button" or (role_of(el) == "button" and el.tag not in ("input", "a")):
