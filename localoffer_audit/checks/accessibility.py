@@ -691,7 +691,6 @@ class StaticAccessibility(NoOptions):
         if el.tag in _NATIVE_CONTROLS or skipped(el):
             return
         index = tabindex(el)
-        text = content_text(el)[:50]
         why = None
         if not role and index is not None and index >= 0:
             why = "can be reached with the Tab key but does not say what it is (no role)"
@@ -704,6 +703,7 @@ class StaticAccessibility(NoOptions):
             why = ("is styled as a button (class) but is not one, so keyboards and screen "
                    "readers cannot use it")
         if why:
+            text = content_text(el)[:50]
             yield page.finding(CONTROL_ROLE_MISSING, f"A <{el.tag}> {text!r} {why}.",
                                selector=el.tag)
 
