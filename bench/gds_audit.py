@@ -5,8 +5,8 @@
 Serves ../shared/benchmarks/gds-accessibility-audit/ on loopback (used in place, never copied),
 audits every tests/*.html and example-pages/*.html page with the real CLI (max_depth 0, so only
 those pages), and reads findings.jsonl. A barrier counts as found when a finding on that
-barrier's page has a rule that means that barrier (bench/gds_barrier_rules.json; axe findings
-A11Y580/A11Y581 match on extra.axe_rule). "errors" = an error-severity finding, "any" = any
+barrier's page has a rule that means that barrier (bench/gds_barrier_rules.json; engine findings
+match on extra.axe_rule, also when reported under a static code). "errors" = an error-severity finding, "any" = any
 severity. Accessibility findings on more than 80% of the test pages are about the shared clean
 template: they are listed as false positives. Prints the table beside the published figures and
 writes bench/results/gds_audit.json (gds_audit-axe.json with the engine).
@@ -94,9 +94,13 @@ def page_of(url: str) -> str:
 
 
 def matches(finding: dict, spec: dict) -> bool:
+    """A static finding means its rule; an engine finding means its axe rule, whether it is
+    reported as A11Y580/A11Y581 or under the static code that means the same (AXE_RULE_CODES)."""
+    axe_rule = (finding.get("extra") or {}).get("axe_rule")
     if finding["rule"] in AXE_CODES:
-        return (finding.get("extra") or {}).get("axe_rule") in spec.get("axe_rules", [])
-    return finding["rule"] in spec.get("rules", [])
+        return axe_rule in spec.get("axe_rules", [])
+    return finding["rule"] in spec.get("rules", []) or (
+        axe_rule is not None and axe_rule in spec.get("axe_rules", []))
 
 
 def git_commit() -> str:

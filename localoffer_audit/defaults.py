@@ -39,6 +39,8 @@ CRAWL_USER_AGENT = f"{TOOL_NAME}/{{version}} (+{CONTACT_URL}; SEND Local Offer a
 A11Y_ENGINE = "none"  # none | axe
 A11Y_ENGINES = ("none", "axe")
 A11Y_ENGINE_BROWSER_PATHS = ("/usr/bin/chromium", "chromium", "chromium-browser")  # Debian's first
+A11Y_CSS_MAX_FINDINGS_PER_RULE = 20  # CSS rule findings per page (checks/a11y_contrast.py)
+A11Y_CSS_TINY_FONT_PX = 10.0  # text set below this many CSS px is "very small" (A11Y543)
 A11Y_ENGINE_MAX_NODES_PER_RULE = 20  # findings per axe rule per page; the rest are counted in extra
 A11Y_ENGINE_PAGES = 2  # pages rendered in parallel (one browser process; a 2-core machine)
 A11Y_ENGINE_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
@@ -73,6 +75,47 @@ CHECKS_SELECT: tuple[str, ...] = ()  # empty: every rule
 # Options of the built-in checks, by check name: the [checks.NAME] tables. A value's type is the
 # option's type (checks.read_options enforces it). Documented in docs/configuration.md.
 CHECK_OPTIONS: dict[str, dict[str, object]] = {
+    # The accessibility statement (checks/a11y_statement.py). GDS's sample statement headings
+    # and wording are marked [M] in the shared reference: every pattern here can be replaced.
+    "accessibility-statement": {
+        "current_wcag_version": "2.2",  # GDS monitors against WCAG 2.2 AA; older is a notice
+        # the text of a link to the statement: "Accessibility statement", or a footer's bare
+        # "Accessibility" (not "Accessibility strategy", a different duty)
+        "link_text_patterns": [r"\baccessibility statement\b", r"^\s*accessibility\s*$"],
+        "pages_named": 5,  # pages without a link named in the message (the rest are counted)
+        "section_patterns": {  # section id -> regexes, any of which shows the section is there
+            "compliance-status": [
+                r"\b(?:fully|partially|not)\s+compliant\b[^.]{0,80}?(?:\bWCAG\b|Web Content "
+                r"Accessibility Guidelines)[^.]{0,30}?\b2(?:\.\d)?\b",
+                r"(?:\bWCAG\b|Web Content Accessibility Guidelines)[^.]{0,30}?\b2(?:\.\d)?\b"
+                r"[^.]{0,60}?\b(?:fully|partially|not)\s+compliant\b"],
+            "non-accessible-content": [
+                r"\bnon[- ]?accessible content\b", r"\binaccessible content\b",
+                r"\bcontent (?:that is|that's) not accessible\b",
+                r"\bnon[- ]?compliance with the accessibility regulations\b",
+                r"\bdisproportionate burden\b", r"\bnot within the scope of the accessibility "
+                r"regulations\b", r"\bparts of this website (?:are|that are) not (?:fully )?"
+                r"accessible\b"],
+            "reporting-problems": [
+                r"\breport(?:ing)?\s+(?:an?\s+)?(?:accessibility\s+)?(?:problems?|issues?|"
+                r"barriers?)\b", r"\bif you find any (?:accessibility )?problems\b",
+                r"\btell us about (?:an? )?(?:accessibility )?problems?\b"],
+            "contact": [
+                r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", r"\b(?:call|phone|telephone|tel)\b[^.]{0,20}?"
+                r"\+?\d[\d ]{8,14}\d", r"\bcontact (?:us )?(?:form|using (?:our|this) form)\b"],
+            "enforcement-procedure": [
+                r"\bEquality and Human Rights Commission\b", r"\bEHRC\b",
+                r"\bEquality Advisory (?:and|&) Support Service\b", r"\bEASS\b",
+                r"\bEquality Commission for Northern Ireland\b", r"\bECNI\b"],
+            "preparation-date": [r"\bprepared\b", r"\bfirst published\b"],
+            "last-reviewed-date": [r"\b(?:last\s+)?reviewed\b", r"\blast\s+updated\b"],
+        },
+        "title_patterns": [r"\baccessibility statement\b"],  # a page that is the statement
+        "url_patterns": [r"accessibility[-_ ]?statement", r"/accessibility/?$"],
+    },
+    "document-only-content": {
+        "ignore_topics": [],  # topic ids that do not apply: never "only in a document" (A11Y555)
+    },
     "expired-content": {
         "feedback_max_months": 12,  # "You said, we did" at least annually (SEND Regs 2014 reg 56)
         "post16_publish_by": "05-31",  # post-16 transport statement due by 31 May (MM-DD)
@@ -114,6 +157,11 @@ CHECK_OPTIONS: dict[str, dict[str, object]] = {
         "ignore_topics": [],  # topic ids that do not apply to this site: no finding about them
         "max_click_depth": 3,  # a required topic further than this from the start page is a warning
         "topic_owners": {},  # topic id or owner hint -> owner name ([[owners]]) for topic findings
+    },
+    "pdf-accessibility": {
+        # Office documents published before this date are exempt from the accessibility
+        # regulations unless needed for active administrative processes (SI 2018/952 reg 3(2))
+        "exempt_before": "2018-09-23",
     },
     "page-dates": {
         "age_sources": ["visible-text", "time-element", "json-ld", "meta", "sitemap",

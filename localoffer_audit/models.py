@@ -125,9 +125,20 @@ class Page:
         """Text of a PDF or Word document ("" for HTML and unreadable documents)."""
         if self.kind != "document" or not self.body:
             return ""
+        if self.pdf is not None:  # one parse of a PDF serves the text and the PDF checks
+            return self.pdf.text
         from .documents import document_text
 
         return document_text(self.body, self.content_type, self.url)
+
+    @cached_property
+    def pdf(self):
+        """documents.PdfFacts of a PDF document (None for anything else)."""
+        if self.kind != "document" or not self.body:
+            return None
+        from .documents import pdf_facts
+
+        return pdf_facts(self.body, self.content_type, self.url)
 
     @cached_property
     def tree(self):

@@ -67,16 +67,29 @@ def drop_engine_duplicates(findings: Sequence[Finding]) -> list[Finding]:
     """A browser-engine finding (extra.engine set) is dropped when a static check already
     reported the same rule code on the same page: the fault is reported once, by the rule that
     needs no browser. An engine finding that fell back to A11Y580 counts under the static code
-    it maps to (extra.static_code)."""
-    static = {(f.rule, f.url) for f in findings if not f.extra.get("engine")}
+    it maps to (extra.static_code). A static finding that names its element by a snippet (e.g.
+    A11Y520's text) covers only the engine findings whose snippet shows that element, so
+    elements only the browser could judge are still reported."""
+    static: dict[tuple[str, str], list[str | None]] = {}
+    for f in findings:
+        if not f.extra.get("engine"):
+            static.setdefault((f.rule, f.url), []).append(_words(f.snippet)[:40] or None)
     if not static:
         return list(findings)
 
     def duplicate(f: Finding) -> bool:
-        codes = {f.rule, f.extra.get("static_code")} - {None}
-        return any((code, f.url) in static for code in codes)
+        shown = _words(f.snippet)
+        for code in {f.rule, f.extra.get("static_code")} - {None}:
+            snippets = static.get((code, f.url))
+            if snippets is not None and any(s is None or s in shown for s in snippets):
+                return True
+        return False
 
     return [f for f in findings if not (f.extra.get("engine") and duplicate(f))]
+
+
+def _words(text: str | None) -> str:
+    return " ".join((text or "").split())
 
 
 def run_checks(store: Store, run_id: int, config: AuditConfig,

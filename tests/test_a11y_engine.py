@@ -378,6 +378,20 @@ def test_drop_engine_duplicates_is_keyed_by_code_and_page():
                                                ("A11Y520", "http://a.test/1")]
 
 
+def test_a_static_finding_with_a_snippet_covers_only_the_same_element():
+    def finding(snippet, **extra):
+        return Finding("A11Y520", "contrast-insufficient", "accessibility", Severity.ERROR,
+                       "http://a.test/1", "m", snippet=snippet, extra=extra)
+    kept = drop_engine_duplicates([
+        finding("Places are limited, so please book early."),
+        finding('<p style="color:#c8c8c8">Places are limited,\n  so please book early.</p>',
+                engine="axe"),  # the element the static rule found: dropped
+        finding('<span class="hint">Pale hint from the theme</span>', engine="axe"),  # kept
+    ])
+    assert [f.snippet for f in kept] == ["Places are limited, so please book early.",
+                                         '<span class="hint">Pale hint from the theme</span>']
+
+
 async def _refusals(policy, urls):
     return [await policy.refusal(url) for url in urls]
 

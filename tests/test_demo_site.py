@@ -97,6 +97,13 @@ REQUIRED_KINDS = {
         "zoom-disabled",
         "new-window-unannounced",
         "low-contrast-inline-style",
+        "pdf-untagged",
+        "pdf-missing-title",
+        "pdf-no-text-layer",
+        "pdf-only-page",
+        "statement-missing-section",
+        "statement-review-overdue",
+        "statement-old-wcag-version",
     },
     "required-content": {"wrong-ehc-timescale"},
     "directory": {

@@ -66,6 +66,7 @@ AXE_RULE_CODES: Mapping[str, str] = {
     "image-alt": "A11Y507",
     "input-image-alt": "A11Y507",
     "label": "A11Y515",
+    "link-in-text-block": "A11Y545",
     "link-name": "A11Y510",
     "meta-refresh": "A11Y518",
     "meta-viewport": "A11Y519",

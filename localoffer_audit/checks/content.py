@@ -449,6 +449,7 @@ class PageReading:
     signposts: list[str]  # content blocks that are nothing but a link
     all_text: str  # every block, menus and footers too (for "is SENDIASS named anywhere")
     document_link_only: bool = False
+    document_targets: tuple[str, ...] = ()  # documents the content links to (first few)
 
     @property
     def content_text(self) -> str:
@@ -469,12 +470,15 @@ def read_html(page: Page, signals: Signals, max_words: int) -> PageReading | str
     title = page_title(reading.title)
     named = f"{title}\n{h1}" if h1 and h1 != title else title
     link_texts: dict[str, bool] = {}
+    targets: dict[str, list[str]] = {}  # document link text -> its targets
     for link in page.links:
         if link.tag == "a" and link.text:
             text = " ".join(link.text.split())
             if text:
-                link_texts[text] = link_texts.get(text, False) or _is_document_link(
-                    link.target, text, signals)
+                document = _is_document_link(link.target, text, signals)
+                link_texts[text] = link_texts.get(text, False) or document
+                if document:
+                    targets.setdefault(text, []).append(link.target)
     headings, body, signposts = [], [], []
     words = 0
     for block in content:
@@ -498,6 +502,8 @@ def read_html(page: Page, signals: Signals, max_words: int) -> PageReading | str
                  and (t in signposts or any(t in b for b in body))]
     if documents and words - sum(len(t.split()) for t in documents) < max_words:
         reading_out.document_link_only = True
+    reading_out.document_targets = tuple(dict.fromkeys(
+        target for text in documents for target in targets.get(text, ())))[:10]
     return reading_out
 
 
@@ -543,27 +549,29 @@ class Coverage:
 
     # one page
 
-    def add(self, page: Page) -> None:
+    def add(self, page: Page) -> PageReading | None:
+        """Take one page's evidence; returns its reading (None when it has none)."""
         if page.kind == "html":
             if not page.status or not 200 <= page.status < 300:
-                return
+                return None
             reading = read_html(page, self.signals, self.catalogue.scoring.document_page_max_words)
             if reading == "care-leavers":
                 if len(self.excluded) < self.MAX_EXCLUDED:
                     self.excluded.append({"url": page.url, "reason": "care-leavers-local-offer"})
-                return
+                return None
             if reading is None:
-                return
+                return None
             self.pages += 1
             self._names(reading)
         elif page.kind == "document":
             reading = read_document(page)
             if reading is None:
-                return
+                return None
         else:
-            return
+            return None
         self._topics(reading)
         self._timescales(page, reading)
+        return reading
 
     def _names(self, reading: PageReading) -> None:
         signals = self.signals
@@ -672,6 +680,18 @@ class Coverage:
         state.evidence.sort(key=lambda e: e.rank)
         del state.evidence[self.catalogue.scoring.evidence_kept:]
         return state.evidence
+
+    def document_only(self, topic_id: str) -> list[Evidence]:
+        """Evidence of a required topic that no web page covers and that a document (or a page
+        that only links to one) says the most about: [] otherwise. A web page that mentions the
+        topic in passing does not make it available as HTML. A11Y555
+        (checks/a11y_documents.py) reads this, so the topic detection is not duplicated."""
+        if self.status(topic_id) != "partial":
+            return []
+        evidence = self.best(topic_id)
+        if not evidence or evidence[0].kind not in ("document", "document-link"):
+            return []
+        return [e for e in evidence if e.kind in ("document", "document-link")]
 
     def as_json(self) -> dict[str, Any]:
         topics = []

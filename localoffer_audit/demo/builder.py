@@ -107,8 +107,9 @@ class SiteBuilder:
         spec = DocSpec(path=path, heading=heading, paragraphs=paragraphs, created=created, **kw)
         self.docs.append(spec)
         # Document faults are reported on the document itself.
-        if spec.is_pdf and spec.scanned:
+        if spec.is_pdf and spec.scanned:  # a scan is an image: no text and no tags
             self.log.fault("accessibility", "pdf-no-text-layer", path)
+            self.log.fault("accessibility", "pdf-untagged", path)
         if spec.is_pdf and not spec.metadata_title:
             self.log.fault("accessibility", "pdf-missing-title", path)
         return spec

@@ -9,6 +9,7 @@ seed gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import textwrap
@@ -40,38 +41,62 @@ def _latin1(text: str) -> str:
 
 
 def _pdf(spec: DocSpec) -> bytes:
-    from fpdf import FPDF
+    from fpdf import FPDF, ViewerPreferences
 
     pdf = FPDF()
     pdf.set_creation_date(dt.datetime.combine(spec.created, dt.time(9, 0), tzinfo=dt.timezone.utc))
     pdf.set_author("Exampleshire County Council")
+    # A council's PDFs are exported from Word: language always, title unless forgotten (a
+    # planted fault), and tags unless the document is a scan.
+    pdf.set_lang("en-GB")
     if spec.metadata_title:
         pdf.set_title(_latin1(spec.heading))
-        pdf.set_lang("en-GB")
+        pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.add_page()
     if spec.scanned:
-        # A "scan": grey page furniture and blocks where text would be, but no text objects.
-        pdf.set_fill_color(235, 235, 230)
-        pdf.rect(0, 0, 210, 297, style="F")
-        pdf.set_fill_color(60, 60, 60)
-        y = 30
-        for width in (120, 170, 165, 172, 90, 168, 171, 150, 60, 169, 166, 140):
-            pdf.rect(20, y, width, 3.2, style="F")
-            y += 9
-        pdf.set_draw_color(40, 40, 40)
-        pdf.rect(20, y + 10, 170, 60)
+        # A scan: one raster image of a printed page, with no text objects and no tags.
+        pdf.image(_scan_image(spec), x=0, y=0, w=210, h=297)
     else:
         # Wrap lines ourselves: fpdf2's multi_cell line breaking costs ~25 ms a paragraph.
         pdf.set_font("helvetica", "B", 16)
-        for line in textwrap.wrap(_latin1(spec.heading), 55):
-            pdf.cell(0, 9, line, new_x="LMARGIN", new_y="NEXT")
+        with _tagged(pdf, "/H1"):
+            for line in textwrap.wrap(_latin1(spec.heading), 55):
+                pdf.cell(0, 9, line, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
         pdf.set_font("helvetica", size=11)
         for para in spec.paragraphs:
-            for line in textwrap.wrap(_latin1(para), 95):
-                pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+            with _tagged(pdf, "/P"):
+                for line in textwrap.wrap(_latin1(para), 95):
+                    pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(3)
     return bytes(pdf.output())
+
+
+@contextlib.contextmanager
+def _tagged(pdf, struct_type: str):
+    """Mark what is drawn inside as one structure element (H1, P) of the tag tree, the way a
+    tagged export does: a marked-content sequence with an MCID, and the element pointing to
+    it. fpdf2 builds the StructTreeRoot and sets /MarkInfo /Marked true. Its public API only
+    tags images (alt text), hence the private calls."""
+    mcid = pdf.struct_builder.next_mcid_for_page(pdf.page)
+    pdf._add_marked_content(struct_type=struct_type, mcid=mcid)
+    pdf._out(f"/{struct_type[1:]} <</MCID {mcid}>> BDC")
+    yield
+    pdf._out("EMC")
+
+
+def _scan_image(spec: DocSpec):
+    """A greyscale "photocopy" of a page: grey paper, dark bars where lines of text were."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (420, 594), 235)
+    draw = ImageDraw.Draw(image)
+    y = 60
+    for width in (240, 340, 330, 344, 180, 336, 342, 300, 120, 338, 332, 280):
+        draw.rectangle((40, y, 40 + width, y + 6), fill=60)
+        y += 18
+    draw.rectangle((40, y + 20, 380, y + 140), outline=40, width=2)
+    return image
 
 
 def _docx(spec: DocSpec) -> bytes:

@@ -47,9 +47,10 @@ accessibility        empty-link / ambiguous-link-text / form-field-no-label / ta
 accessibility        iframe-no-title / missing-lang / meta-refresh / zoom-disabled
 accessibility        new-window-unannounced / low-contrast-inline-style
 accessibility        pdf-only-page                      page body is only a link to a PDF
-accessibility        pdf-no-text-layer / pdf-missing-title   on the document itself
+accessibility        pdf-no-text-layer / pdf-missing-title / pdf-untagged   on the document itself
 accessibility        statement-missing-section          accessibility statement lacks a GDS section (name)
 accessibility        statement-review-overdue           statement last reviewed > 12 months ago
+accessibility        statement-old-wcag-version         compliance sentence names WCAG 2.1 only (version)
 required-content     wrong-ehc-timescale                EHC page claims 26 weeks (should be 20)
 directory            missing-field                      record lacks a field (cost, age-range, contact,
                                                         referral-route, accessibility-info)

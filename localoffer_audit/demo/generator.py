@@ -98,19 +98,26 @@ def sitemaps(b: SiteBuilder) -> dict[str, bytes]:
     }
 
 
+# Every theme gives links outside running text a target of at least 24 by 24 CSS px, as real
+# council themes do (WCAG 2.2 2.5.8 Target Size (Minimum)): the demo's templates must carry
+# only the planted faults, and the browser engine measures the rendered size.
+TARGET_SIZE_CSS = (b"nav a,li a,header a,footer a,.skip,.skip-link,.breadcrumbs__link"
+                   b"{display:inline-block;min-height:24px;min-width:24px}\n")
+
+
 def static_assets() -> dict[str, bytes]:
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}"><rect width="{w}" height="{h}" fill="{c}"/></svg>\n'
     png = _tiny_png()
     return {
-        "themes/custom/exampleshire/css/styles.css": b"body{font-family:Arial,sans-serif;color:#0b0c0c}.visually-hidden{position:absolute;left:-9999px}\n",
+        "themes/custom/exampleshire/css/styles.css": b"body{font-family:Arial,sans-serif;color:#0b0c0c}.visually-hidden{position:absolute;left:-9999px}\n" + TARGET_SIZE_CSS,
         "themes/custom/exampleshire/logo.svg": svg.format(w=200, h=60, c="#1d4f91").encode(),
         "themes/custom/exampleshire/divider.svg": svg.format(w=600, h=8, c="#dddddd").encode(),
         "sites/default/files/images/family-activity.svg": svg.format(w=600, h=400, c="#8fb996").encode(),
         "sites/default/files/images/IMG_2345.png": png,
-        "kb5/exampleshire/directory/css/kb5.css": b"body{font-family:Verdana,sans-serif}\n",
+        "kb5/exampleshire/directory/css/kb5.css": b"body{font-family:Verdana,sans-serif}\n" + TARGET_SIZE_CSS,
         "kb5/exampleshire/directory/images/logo.svg": svg.format(w=220, h=50, c="#6a1b9a").encode(),
-        "wp-content/themes/family-hub/style.css": b"body{font-family:Georgia,serif}\n",
-        "site/styles/generic/base.css": b"body{font-family:Helvetica,sans-serif}\n",
+        "wp-content/themes/family-hub/style.css": b"body{font-family:Georgia,serif}\n" + TARGET_SIZE_CSS,
+        "site/styles/generic/base.css": b"body{font-family:Helvetica,sans-serif}\n" + TARGET_SIZE_CSS,
     }
 
 

@@ -326,5 +326,6 @@ def wordpress_statement(b, crumbs) -> None:
     )
     b.log.fault("accessibility", "statement-missing-section", page.path, detail="Enforcement procedure")
     b.log.fault("accessibility", "statement-review-overdue", page.path, detail=reviewed.isoformat())
+    b.log.fault("accessibility", "statement-old-wcag-version", page.path, detail="2.1")
     b.log.fault("staleness", "last-updated-12-to-24-months", page.path, detail=reviewed.isoformat())
     page.jsonld_modified = reviewed

@@ -544,20 +544,22 @@ BARRIERS: tuple[Barrier, ...] = (
         rules=("A11Y502", "A11Y503", "A11Y505", "A11Y506", "A11Y510", "A11Y512", "A11Y515",
                "A11Y516", "A11Y511", "A11Y513", "A11Y514", "A11Y522", "A11Y526", "A11Y527",
                "A11Y528", "A11Y529", "A11Y530", "A11Y531", "A11Y532", "A11Y533", "A11Y534",
-               "A11Y535", "A11Y536", "A11Y537", "A11Y538", "A11Y539",
-               "A11Y580", "A11Y581", "A11Y590", "A11Y591", "CNT103",
+               "A11Y535", "A11Y536", "A11Y537", "A11Y538", "A11Y539", "A11Y540", "A11Y541",
+               "A11Y544", "A11Y580", "A11Y581", "A11Y590", "A11Y591", "CNT103",
                "LNK315", "LNK316"),
         families=("accessibility",)),
     Barrier(
         "see-and-use", "Pages you cannot see, hear or use your own way",
-        "Pictures with no description (or only a file name), maps and videos in frames with "
-        "no name, pages that stop you zooming in, pages that reload or move on by themselves, "
-        "links that open new windows without warning, and pages that do not say which "
-        "language they are in, so they are read out wrongly.",
+        "Pictures with no description (or only a file name), pale, tiny or justified text, maps "
+        "and videos in frames with no name, pages that stop you zooming in, pages that reload "
+        "or move on by themselves, links that open new windows without warning, pages that do "
+        "not say which language they are in, so they are read out wrongly, and documents that "
+        "are scans, have no structure or no name, or are the only place the information is.",
         "People who are blind or partially sighted, people who zoom in or use a screen "
         "reader, people who need more time, and people with a learning disability.",
-        rules=("A11Y501", "A11Y504", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y521",
-               "A11Y509", "A11Y523", "A11Y524", "A11Y525")),
+        rules=("A11Y501", "A11Y504", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y520",
+               "A11Y521", "A11Y542", "A11Y543", "A11Y545", "A11Y509", "A11Y523", "A11Y524", "A11Y525",
+               "A11Y550", "A11Y551", "A11Y552", "A11Y553", "A11Y554", "A11Y556", "A11Y557")),
     Barrier(
         "links", "Links that go nowhere",
         "A link leads to an error page, an empty page, a different organisation's website, "
@@ -608,10 +610,12 @@ BARRIERS: tuple[Barrier, ...] = (
         "Topics the law says every Local Offer must cover are missing, only mentioned in "
         "passing or only in a PDF; timescales for education, health and care (EHC) needs "
         "assessments are wrong or missing; there is no way to get the information except "
-        "online.",
+        "online; the accessibility statement, which says what does not work and how to "
+        "complain, is missing, hard to find or incomplete.",
         "Families who need to know their rights, for example during an EHC needs assessment, "
         "and families without internet access or who need information in another format.",
-        rules=("CNT101", "CNT102", "CNT104", "CNT105", "CNT107", "CNT108", "CNT109"),
+        rules=("CNT101", "CNT102", "CNT104", "CNT105", "CNT107", "CNT108", "CNT109", "A11Y555",
+               "A11Y560", "A11Y561", "A11Y562", "A11Y563", "A11Y564", "A11Y565"),
         families=("required-content",)),
     Barrier(
         "other", "Other things the council should look at",
@@ -645,6 +649,15 @@ PLAIN_PROBLEMS: dict[str, str] = {
     "A11Y515": "Form boxes with no label, so people are not told what to type",
     "A11Y516": "Tables with no header cells, so screen readers cannot say what each value is",
     "A11Y521": "Links that open a new window or tab without warning",
+    "A11Y520": "Pale text on a pale background that many people cannot read",
+    "A11Y540": "Pages that hide where you are when you move around with the keyboard",
+    "A11Y541": "Links whose words for screen-reader users are hidden from them too, so they "
+               "only hear \"read more\"",
+    "A11Y542": "Text spread out to both margins, with uneven gaps that make it hard to read",
+    "A11Y543": "Text so small that many people cannot read it",
+    "A11Y544": "Boxes shown in a different order from the one screen readers read them in",
+    "A11Y545": "Links in a sentence that look like the words around them, apart from a slight "
+               "colour change",
     "A11Y502": "Pages with no name, so the browser tab and screen readers cannot say which "
                "page is open",
     "A11Y503": "Pages with no main heading, so it is hard to tell what the page is about",
@@ -676,6 +689,25 @@ PLAIN_PROBLEMS: dict[str, str] = {
     "A11Y537": "Links and buttons hidden from screen readers that keyboard users still reach",
     "A11Y538": "Page parts that share one name in the code, which can confuse in-page links",
     "A11Y539": "Links that open a PDF or Word file without saying so",
+    "A11Y550": "Documents (PDFs) with no structure, so screen readers cannot find their "
+               "headings, lists or tables",
+    "A11Y551": "Documents (PDFs) with no title, so people only see a file name",
+    "A11Y552": "Documents (PDFs) that show a file name instead of their title",
+    "A11Y553": "Documents (PDFs) that do not say what language they are in",
+    "A11Y554": "Documents (PDFs) that are scans: pictures of text that screen readers cannot "
+               "read",
+    "A11Y555": "Information the law says the Local Offer must give is only in a PDF or Word "
+               "document, not on a web page",
+    "A11Y556": "Pages that are only a link to a PDF or Word document",
+    "A11Y557": "Documents that could not be opened (broken or locked with a password)",
+    "A11Y560": "There is no accessibility statement saying what does not work and how to "
+               "complain",
+    "A11Y561": "Pages with no link to the accessibility statement",
+    "A11Y562": "The accessibility statement leaves out something it must tell families",
+    "A11Y563": "The accessibility statement measures the site against an older version of "
+               "the accessibility standard",
+    "A11Y564": "The accessibility statement is a document, not a web page",
+    "A11Y565": "The accessibility statement is on another website and was not checked",
     "A11Y580": "Accessibility failures found when the page was shown in a real browser",
     "A11Y581": "Places a real browser check could not decide, which a person must look at",
     "A11Y590": "Pages that could not be checked in a real browser (too slow, or they crashed it)",

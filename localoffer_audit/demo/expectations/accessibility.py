@@ -1,7 +1,10 @@
-"""Accessibility family (HTML kinds covered so far): which rules report each planted fault kind,
-and which must stay silent on each control (see ../scoring.py, checks/accessibility.py).
-Kinds not listed yet are reported by scoring as "not covered" (PDF and statement kinds are
-added by the documents/statement work)."""
+"""Accessibility family: which rules report each planted fault kind, and which must stay silent
+on each control (see ../scoring.py, checks/accessibility.py, checks/a11y_documents.py and
+checks/a11y_statement.py). Kinds not listed are reported by scoring as "not covered"."""
+
+# Every rule that reads the accessibility statement. An overdue review is STL423 (staleness
+# family): one rule for that fact, so the statement checks do not report it again.
+STATEMENT_RULES = {"A11Y560", "A11Y561", "A11Y562", "A11Y563", "A11Y564", "A11Y565", "STL423"}
 
 KIND_RULES: dict[str, set[str]] = {
     "img-missing-alt": {"A11Y507"},
@@ -21,7 +24,18 @@ KIND_RULES: dict[str, set[str]] = {
     "form-field-no-label": {"A11Y515"},
     "table-no-headers": {"A11Y516"},
     "new-window-unannounced": {"A11Y521"},
+    "low-contrast-inline-style": {"A11Y520"},
+    # documents (on the document itself, except pdf-only-page: the page, with the PDF as target)
+    "pdf-untagged": {"A11Y550"},
+    "pdf-missing-title": {"A11Y551"},
+    "pdf-no-text-layer": {"A11Y554"},
+    "pdf-only-page": {"A11Y555", "A11Y556"},
+    # the accessibility statement
+    "statement-missing-section": {"A11Y562"},
+    "statement-review-overdue": {"STL423"},
+    "statement-old-wcag-version": {"A11Y563"},
 }
 CONTROL_RULES: dict[str, set[str]] = {
     "decorative-image": {"A11Y507"},
+    "complete-accessibility-statement": STATEMENT_RULES,
 }
