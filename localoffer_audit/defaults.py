@@ -50,6 +50,12 @@ A11Y_ENGINE_PAGES = 2  # pages rendered in parallel (one browser process; a 2-co
 A11Y_ENGINE_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 A11Y_ENGINE_TIMEOUT_SECONDS = 20.0  # per page: load, settle and axe run; then it is a finding
 
+# Static accessibility rules (checks/accessibility.py)
+A11Y_LANG_DETECT_MIN_WORDS = 40  # A11Y524: page text shorter than this is not language-checked
+A11Y_LANG_DETECT_MIN_PROBABILITY = 0.95  # A11Y524: langdetect's confidence before it is a finding
+A11Y_IMAGE_OF_TEXT_MIN_WORDS = 6  # A11Y509: alt text of a "poster"/"flyer" image this long is words
+A11Y_IMAGE_OF_TEXT_PROSE_SENTENCES = 3  # A11Y509: alt text of this many sentences transcribes words
+
 # Open Referral UK feed ([site].oruk_url), read by the crawl for the directory checks
 ORUK_PER_PAGE = 100
 ORUK_MAX_SERVICES = 5000  # service records fetched from the feed at most

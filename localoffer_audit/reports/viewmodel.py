@@ -545,8 +545,10 @@ BARRIERS: tuple[Barrier, ...] = (
         "People who use a screen reader, a screen magnifier, a keyboard or a switch instead "
         "of a mouse; people with a learning disability; anyone looking on a phone.",
         rules=("A11Y502", "A11Y503", "A11Y505", "A11Y506", "A11Y510", "A11Y512", "A11Y515",
-               "A11Y516", "A11Y540", "A11Y541", "A11Y544", "A11Y580", "A11Y581", "A11Y590",
-               "A11Y591", "CNT103",
+               "A11Y516", "A11Y511", "A11Y513", "A11Y514", "A11Y522", "A11Y526", "A11Y527",
+               "A11Y528", "A11Y529", "A11Y530", "A11Y531", "A11Y532", "A11Y533", "A11Y534",
+               "A11Y535", "A11Y536", "A11Y537", "A11Y538", "A11Y539", "A11Y540", "A11Y541",
+               "A11Y544", "A11Y580", "A11Y581", "A11Y590", "A11Y591", "CNT103",
                "LNK315", "LNK316"),
         families=("accessibility",)),
     Barrier(
@@ -559,7 +561,7 @@ BARRIERS: tuple[Barrier, ...] = (
         "People who are blind or partially sighted, people who zoom in or use a screen "
         "reader, people who need more time, and people with a learning disability.",
         rules=("A11Y501", "A11Y504", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y520",
-               "A11Y521", "A11Y542", "A11Y543", "A11Y545",
+               "A11Y521", "A11Y542", "A11Y543", "A11Y545", "A11Y509", "A11Y523", "A11Y524", "A11Y525",
                "A11Y550", "A11Y551", "A11Y552", "A11Y553", "A11Y554", "A11Y556", "A11Y557")),
     Barrier(
         "links", "Links that go nowhere",
@@ -662,6 +664,34 @@ PLAIN_PROBLEMS: dict[str, str] = {
     "A11Y502": "Pages with no name, so the browser tab and screen readers cannot say which "
                "page is open",
     "A11Y503": "Pages with no main heading, so it is hard to tell what the page is about",
+    "A11Y509": "Posters, flyers and banners put on the page as pictures of words, which "
+               "cannot be enlarged, recoloured or read out properly",
+    "A11Y511": "Buttons with no words, so nobody using a screen reader can tell what they do",
+    "A11Y513": "Links with the same words that go to different places",
+    "A11Y514": "Labels and descriptions that point at the wrong part of the page because two "
+               "parts share one name in the code",
+    "A11Y522": "Pages whose title is a placeholder such as \"Untitled\"",
+    "A11Y523": "Passages marked with a language that does not exist, so screen readers cannot "
+               "read them in the right voice",
+    "A11Y524": "Pages that say they are in one language but are written in another, so screen "
+               "readers read them in the wrong voice",
+    "A11Y525": "Text that blinks or scrolls across the screen and cannot be stopped",
+    "A11Y526": "Lists built wrongly, so screen readers do not say they are lists",
+    "A11Y527": "Page parts that tell screen readers something that is not valid, so they are "
+               "announced wrongly",
+    "A11Y528": "Form boxes that browsers cannot fill in for you, because they are set up wrongly",
+    "A11Y529": "Page parts that make the keyboard jump around the page out of order",
+    "A11Y530": "Yes/no and tick-box questions whose options are not grouped with the question",
+    "A11Y531": "Groups of form boxes with no name for the group",
+    "A11Y532": "Tables with headings but nothing under them",
+    "A11Y533": "Tables of information with no header cells, so screen readers cannot say what "
+               "each value is",
+    "A11Y534": "Tables with empty headings",
+    "A11Y535": "\"Links\" that go nowhere and may only work with a mouse",
+    "A11Y536": "Buttons and controls that cannot be reached or used with a keyboard",
+    "A11Y537": "Links and buttons hidden from screen readers that keyboard users still reach",
+    "A11Y538": "Page parts that share one name in the code, which can confuse in-page links",
+    "A11Y539": "Links that open a PDF or Word file without saying so",
     "A11Y550": "Documents (PDFs) with no structure, so screen readers cannot find their "
                "headings, lists or tables",
     "A11Y551": "Documents (PDFs) with no title, so people only see a file name",
