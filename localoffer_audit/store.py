@@ -24,6 +24,8 @@ import zlib
 from collections import deque
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -349,8 +351,9 @@ class Store:
             return
         batch, self._pending = self._pending, deque()  # a failed batch is dropped, not retried
         with self.transaction():
-            for sql, params in batch:
-                self.db.execute(sql, params)
+            # Consecutive rows of one statement go in one executemany (order is kept).
+            for sql, group in groupby(batch, key=itemgetter(0)):
+                self.db.executemany(sql, (params for _, params in group))
         self._last_flush = time.monotonic()
 
     def add_page(self, run_id: int, record: Mapping[str, Any]) -> None:
@@ -602,20 +605,17 @@ class Store:
 
     def replace_findings(self, run_id: int, findings: Iterable[Finding]) -> int:
         """The check stage is re-runnable: a run's findings are replaced as one transaction."""
-        count = 0
+        rows = [_redacted((run_id, f.fingerprint, f.rule, f.rule_name, f.family,
+                           f.severity.value, f.url, f.target, f.selector, f.snippet, f.message,
+                           f.fix, f.owner, f.owner_contact, json.dumps(dict(f.extra), default=str)))
+                for f in findings]
         with self.transaction():
             self.db.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
-            for f in findings:
-                self.db.execute(
-                    "INSERT OR IGNORE INTO findings (run_id, fingerprint, rule, rule_name, family, "
-                    "severity, url, target, selector, snippet, message, fix, owner, owner_contact, "
-                    "extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    _redacted((run_id, f.fingerprint, f.rule, f.rule_name, f.family,
-                               f.severity.value, f.url, f.target, f.selector, f.snippet, f.message,
-                               f.fix, f.owner, f.owner_contact,
-                               json.dumps(dict(f.extra), default=str))))
-                count += 1
-        return count
+            self.db.executemany(
+                "INSERT OR IGNORE INTO findings (run_id, fingerprint, rule, rule_name, family, "
+                "severity, url, target, selector, snippet, message, fix, owner, owner_contact, "
+                "extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        return len(rows)
 
     def findings(self, run_id: int) -> list[Finding]:
         rows = self.db.execute(
