@@ -341,6 +341,9 @@ class Store:
     # --- buffered writes from the crawl ----------------------------------------------------------
     def _queue(self, sql: str, params: tuple) -> None:
         self._pending.append((sql, _redacted(params)))
+        self._queue_flush()
+
+    def _queue_flush(self) -> None:
         if (len(self._pending) >= self.BATCH_ROWS
                 or time.monotonic() - self._last_flush >= self.BATCH_SECONDS):
             self.flush()
@@ -371,11 +374,12 @@ class Store:
              record.get("redirect_to"), record.get("error")))
 
     def add_links(self, run_id: int, links: Iterable[Link]) -> None:
-        for link in links:
-            self._queue("INSERT INTO links (run_id, source, target, fragment, text, tag, attr, "
-                        "internal) VALUES (?,?,?,?,?,?,?,?)",
-                        (run_id, link.source, link.target, link.fragment, link.text, link.tag,
-                         link.attr, int(link.internal)))
+        sql = ("INSERT INTO links (run_id, source, target, fragment, text, tag, attr, internal) "
+               "VALUES (?,?,?,?,?,?,?,?)")
+        self._pending.extend((sql, _redacted((run_id, link.source, link.target, link.fragment,
+                                              link.text, link.tag, link.attr, int(link.internal))))
+                             for link in links)
+        self._queue_flush()
 
     def add_link_status(self, run_id: int, status: LinkStatus) -> None:
         self._queue("INSERT OR REPLACE INTO link_status (run_id, url, status, final_url, error, "
