@@ -88,7 +88,10 @@ def timed(command: list[str], timeout: float | None = None, stdout=None,
                             stderr=subprocess.PIPE, text=True, cwd=cwd)
     wall = time.monotonic() - started
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)",
+                                            result.stderr))
     return {"returncode": result.returncode, "wall_seconds": round(wall, 2),
+            "cpu_seconds": round(cpu, 1),
             "peak_rss_mb": round(int(rss.group(1)) / 1024, 1) if rss else None,
             "timed_out": bool(timeout) and result.returncode == 124 or
             (bool(timeout) and wall >= timeout - 0.5),
@@ -118,7 +121,8 @@ def run_audit(url: str, root: Path, name: str, extra: list[str]) -> dict:
 
 
 def _rates(run: dict, pages: int) -> dict:
-    return {"wall_seconds": run["wall_seconds"], "peak_rss_mb": run["peak_rss_mb"],
+    return {"wall_seconds": run["wall_seconds"], "cpu_seconds": run["cpu_seconds"],
+            "load_average": round(os.getloadavg()[0], 1), "peak_rss_mb": run["peak_rss_mb"],
             "pages_per_second": round(pages / run["wall_seconds"], 1) if run["wall_seconds"] else 0,
             "timed_out": run["timed_out"]}
 
@@ -252,17 +256,21 @@ def table(records: list[dict], about: dict) -> str:
              f"{about['linkchecker']}, {about['lychee']}, {about['nginx']}. "
              f"Command: `make bench` (bench/crawl_speed.py); `$TMP` is the run's temporary "
              f"directory, PORT nginx's free loopback port.", "",
-             "| Site | Tool | Mode | HTML pages | Wall (s) | Pages/s | Peak RSS (MB) | "
-             "vs full audit |", "|---|---|---|---:|---:|---:|---:|---:|"]
+             "CPU (s) is user + system time of the tool's processes: on a machine shared with "
+             "other work (the 1-minute load average when each run ended is in the JSON) it is "
+             "steadier than wall time.", "",
+             "| Site | Tool | Mode | HTML pages | Wall (s) | Pages/s | CPU (s) | Peak RSS (MB) | "
+             "vs full audit |", "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for record in records:
         for run in record["runs"]:
             capped = f" (stopped at {run['cap_seconds']:g} s)" if run.get("timed_out") else ""
             lines.append(f"| {record['pages_requested']:,} | {run['tool']} | {run['mode']}{capped} "
                          f"| {run['pages']:,} | {run['wall_seconds']} | {run['pages_per_second']} "
-                         f"| {run['peak_rss_mb']} | {run['ratio_to_full_audit']}x |")
+                         f"| {run['cpu_seconds']} | {run['peak_rss_mb']} | "
+                         f"{run['ratio_to_full_audit']}x |")
         server = record["server"]
         lines.append(f"| {record['pages_requested']:,} | nginx alone (wrk) | every HTML page, "
-                     f"32 connections | | | {server['requests_per_second']:,.0f} requests/s | | "
+                     f"32 connections | | | {server['requests_per_second']:,.0f} requests/s | | | "
                      f"{server['ratio_to_full_audit']}x |")
     lines += ["", "Commands:", ""]
     seen = set()
