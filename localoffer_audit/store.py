@@ -490,9 +490,10 @@ class Store:
         """Click depth = shortest link path from a start URL (redirects count as no click)."""
         self.flush()
         edges: dict[str, list[str]] = {}
+        one: dict[str, str] = {}  # one string per URL: menus link every page to the same few
         for source, target in self.db.execute(
                 "SELECT source, target FROM links WHERE run_id = ? AND internal = 1", (run_id,)):
-            edges.setdefault(source, []).append(target)
+            edges.setdefault(source, []).append(one.setdefault(target, target))
         redirects = dict(self.db.execute(
             "SELECT url, redirect_to FROM pages WHERE run_id = ? AND redirect_to IS NOT NULL",
             (run_id,)))
