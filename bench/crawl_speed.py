@@ -9,7 +9,8 @@ files behind nginx (loopback only), and then, one after the other on that same s
   server      wrk, cycling over every HTML page: what nginx alone serves (it must serve at
               least 5 times the audit's page rate, or the audit is measuring the server)
   full        localoffer-audit audit: crawl, every static check, every report
-  links-only  the same with --select LNK (only the link checks run; the crawl is the same)
+  links-only  the same with --select LNK (only the link checks run; the crawl is the same),
+              on the sizes the peers run on
   peers       (on --peers-on sizes) LinkChecker and lychee, each at its defaults and tuned for
               loopback as its docs allow: LinkChecker `threads` and `maxrequestspersecond` (above
               10 only for servers sending a `LinkChecker` header, which nginx here does); lychee
@@ -215,9 +216,10 @@ def bench_size(pages: int, peers: bool, cap: float, keep: Path | None) -> dict:
             full = run_audit(nginx.url, root, "full", [])
             record["runs"].append(full)
             print(_line(full), flush=True)
-            links = run_audit(nginx.url, root, "links-only", ["--select", "LNK"])
-            record["runs"].append(links)
-            print(_line(links), flush=True)
+            if peers:  # links-only beside the peers (its crawl is the full audit's)
+                links = run_audit(nginx.url, root, "links-only", ["--select", "LNK"])
+                record["runs"].append(links)
+                print(_line(links), flush=True)
             page_list = html_pages(full["db"], nginx.url.rstrip("/"))
             record["server"] = server_rate(page_list, root)
             record["server"]["ratio_to_full_audit"] = round(
