@@ -5,6 +5,7 @@ demo audit."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -551,3 +552,18 @@ def test_junit_with_no_suite_is_one_empty_element(rendered, tmp_path):
     reporter.write(data, tmp_path)
     root = ET.parse(tmp_path / "junit.xml").getroot()
     assert root.tag == "testsuites" and len(root) == 0 and root.get("tests") == "0"
+
+
+def test_junit_suites_without_test_cases_serialise_as_a_whole_tree(tmp_path):
+    """No page and no finding: every suite holds its properties only."""
+    config = load_config(start_url=BASE)
+    with Store(tmp_path / "s.sqlite") as store:
+        data = build_report(store, _add_run(store, config, []), _rules())
+    data = dataclasses.replace(data, pages=[])
+    reporter = JUnitReporter()
+    reporter.write(data, tmp_path)
+    root = reporter.tree(data)
+    ET.indent(root, space=" ")
+    assert len(root) and all(len(suite) == 1 for suite in root)
+    assert (tmp_path / "junit.xml").read_text("utf-8") == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")

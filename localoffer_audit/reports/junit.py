@@ -74,10 +74,12 @@ class JUnitReporter:
     def tree(self, data: ReportData) -> ET.Element:
         """The whole document as one element tree (see write() for the streamed form)."""
         root, suites = self._parts(data)
-        root.extend(suites)
+        for suite, cases in suites:
+            suite.extend(cases)
+            root.append(suite)
         return root
 
-    def _parts(self, data: ReportData) -> tuple[ET.Element, Iterator[ET.Element]]:
+    def _parts(self, data: ReportData):
         """The <testsuites> element with its totals, and its suites one by one."""
         pages = [p.url for p in data.pages if p.kind in ("html", "document")]
         by_family: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
@@ -102,38 +104,29 @@ class JUnitReporter:
                            ("errors", 0), ("time", "0")):
             root.set(key, str(value))
 
-        def suites() -> Iterator[ET.Element]:
+        def suites() -> Iterator[tuple[ET.Element, Iterator[ET.Element]]]:
             for family in families:
-                yield self._suite(data, family, by_family.get(family, {}), pages, run_props,
-                                  stamp)
+                yield self._suite_parts(data, family, by_family.get(family, {}), pages,
+                                        run_props, stamp)
 
         return root, suites()
 
     def _suite(self, data: ReportData, family: str, found: dict[str, list[Finding]],
                pages: list[str], run_props: dict[str, Any], stamp: str | None) -> ET.Element:
+        suite, cases = self._suite_parts(data, family, found, pages, run_props, stamp)
+        suite.extend(cases)
+        return suite
+
+    def _suite_parts(self, data: ReportData, family: str, found: dict[str, list[Finding]],
+                     pages: list[str], run_props: dict[str, Any],
+                     stamp: str | None) -> tuple[ET.Element, Iterator[ET.Element]]:
+        """The <testsuite> with its properties and counts, and its test cases one by one."""
         urls = sorted(set(pages) | set(found))
         suite = ET.Element("testsuite", name=xml_text(family))
         props = ET.SubElement(suite, "properties")
         for key, value in run_props.items():
             ET.SubElement(props, "property", name=key, value=xml_text(value))
-        failures = 0
-        for url in urls:
-            case = ET.SubElement(suite, "testcase", name=xml_text(url),
-                                 classname=xml_text(family))
-            failing = [f for f in found.get(url, ()) if self.fails(data, f)]
-            others = [f for f in found.get(url, ()) if not self.fails(data, f)]
-            if failing:
-                failures += 1
-                rules = ", ".join(dict.fromkeys(f.rule for f in failing))
-                message = (failing[0].message if len(failing) == 1 else
-                           f"{len(failing)} findings: {rules}")
-                failure = ET.SubElement(case, "failure", message=xml_text(message, 500),
-                                        type=xml_text(rules, 200))
-                failure.text = xml_text("\n\n".join(describe(f) for f in failing))
-            if others:
-                out = ET.SubElement(case, "system-out")
-                out.text = xml_text("\n\n".join(describe(f, data.is_accepted(f))
-                                                for f in others))
+        failures = sum(1 for url in urls if any(self.fails(data, f) for f in found.get(url, ())))
         suite.set("tests", str(len(urls)))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
@@ -141,28 +134,54 @@ class JUnitReporter:
         suite.set("time", "0")
         if stamp:
             suite.set("timestamp", stamp)
-        return suite
+        return suite, (self._case(data, family, url, found.get(url, ())) for url in urls)
+
+    def _case(self, data: ReportData, family: str, url: str, found) -> ET.Element:
+        case = ET.Element("testcase", name=xml_text(url), classname=xml_text(family))
+        failing = [f for f in found if self.fails(data, f)]
+        others = [f for f in found if not self.fails(data, f)]
+        if failing:
+            rules = ", ".join(dict.fromkeys(f.rule for f in failing))
+            message = (failing[0].message if len(failing) == 1 else
+                       f"{len(failing)} findings: {rules}")
+            failure = ET.SubElement(case, "failure", message=xml_text(message, 500),
+                                    type=xml_text(rules, 200))
+            failure.text = xml_text("\n\n".join(describe(f) for f in failing))
+        if others:
+            out = ET.SubElement(case, "system-out")
+            out.text = xml_text("\n\n".join(describe(f, data.is_accepted(f)) for f in others))
+        return case
 
     def write(self, data: ReportData, out_dir: Path) -> list[Path]:
         return [write_atomic(out_dir / "junit.xml", self.chunks(data))]
 
     def chunks(self, data: ReportData) -> Iterator[str]:
-        """The document ET.indent(tree) would give, one suite at a time (160,000 test cases
-        of a 20,000-page site as one tree were most of the report's memory)."""
+        """The document ET.indent(tree) would give, one test case at a time (160,000 test
+        cases of a 20,000-page site as one tree were most of the report's memory)."""
         yield '<?xml version="1.0" encoding="UTF-8"?>\n'
         root, suites = self._parts(data)
-        empty = ET.tostring(root, encoding="unicode")  # <testsuites ... />
-        first = next(suites, None)
-        if first is None:
-            yield empty + "\n"
+        parts = list(suites)  # (suite, its cases not yet made)
+        if not parts:
+            yield ET.tostring(root, encoding="unicode") + "\n"  # <testsuites ... />
             return
-        yield empty[: -len(" />")] + ">"
-        suite = first
-        while suite is not None:
-            following = next(suites, None)
-            ET.indent(suite, space=" ", level=1)
-            suite.tail = "\n " if following is not None else "\n"
-            yield "\n " + ET.tostring(suite, encoding="unicode") if suite is first else \
-                ET.tostring(suite, encoding="unicode")
-            suite = following
+        yield _open_tag(root) + "\n "
+        for n, (suite, cases) in enumerate(parts):
+            case = next(cases, None)
+            ET.indent(suite, space=" ", level=1)  # the properties
+            if case is not None:
+                suite[-1].tail = "\n  "
+            yield _open_tag(suite) + suite.text + "".join(
+                ET.tostring(child, encoding="unicode") for child in suite)
+            while case is not None:
+                following = next(cases, None)
+                ET.indent(case, space=" ", level=2)
+                case.tail = "\n  " if following is not None else "\n "
+                yield ET.tostring(case, encoding="unicode")
+                case = following
+            yield "</testsuite>" + ("\n " if n + 1 < len(parts) else "\n")
         yield "</testsuites>\n"
+
+
+def _open_tag(element: ET.Element) -> str:
+    """`<tag attr="...">` as ElementTree writes it (attributes escaped, in their order)."""
+    return ET.tostring(ET.Element(element.tag, element.attrib), encoding="unicode")[:-3] + ">"
