@@ -100,7 +100,8 @@ def timed(command: list[str], timeout: float | None = None, stdout=None,
 
 
 def shown(command: list[str], root: Path) -> str:
-    text = " ".join(command).replace(str(root), "$TMP").replace(str(BIN) + "/", "")
+    text = (" ".join(command).replace(str(root), "$TMP").replace(str(BIN) + "/", "")
+            .replace(str(HERE.parent) + "/", ""))
     return re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
 
 
@@ -303,6 +304,8 @@ def main() -> int:
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite README.md")
     parser.add_argument("--keep", type=Path, help="keep the sites and outputs under this folder")
+    parser.add_argument("--table-only", action="store_true",
+                        help="only rewrite the table from bench/results/bench-<pages>.json")
     args = parser.parse_args()
     sizes = [int(p) for p in args.pages.split(",") if p.strip()]
     peer_sizes = {int(p) for p in args.peers_on.split(",") if p.strip()}
@@ -313,12 +316,20 @@ def main() -> int:
              "nginx": tool_version(["/usr/sbin/nginx", "-v"])}
     RESULTS.mkdir(exist_ok=True)
     records = []
-    for size in sizes:
+    for size in sizes if not args.table_only else ():
         print(f"--- {size:,}-page demo site", flush=True)
         record = {**about, **bench_size(size, size in peer_sizes and not args.no_peers,
                                         args.peer_timeout, args.keep)}
         (RESULTS / f"bench-{size}.json").write_text(json.dumps(record, indent=2) + "\n")
         records.append(record)
+    if args.table_only:
+        records = [json.loads((RESULTS / f"bench-{size}.json").read_text()) for size in sizes]
+        about = {key: records[0][key] for key in about}
+        for record in records:  # commands as shown from the repository's root
+            for run in [*record["runs"], record["server"]]:
+                run["command"] = run["command"].replace(str(HERE.parent) + "/", "")
+            (RESULTS / f"bench-{record['pages_requested']}.json").write_text(
+                json.dumps(record, indent=2) + "\n")
     text = table(records, about)
     (RESULTS / "bench-table.md").write_text(text)
     print(text)
