@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BROWSER_STAMP := $(VENV)/.browser-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 # The browser tests (tests/test_report_browser.py, tests/test_a11y_engine.py) and the optional
 # real-browser engine (--a11y-engine axe) drive Debian's Chromium with Playwright and run axe-core
 # (bundled in axe-playwright-python): the `browser` extra in pyproject.toml. Playwright never
 # downloads a browser here.
 PYTEST_ARGS ?=
 
-.PHONY: install browser-deps demo test docs bench bench-accuracy bench-report bench-gds clean
+.PHONY: install browser-deps bench-deps demo test docs bench bench-accuracy bench-report bench-gds clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +48,26 @@ test: install browser-deps
 docs: install
 	$(BIN)/python tools/gen_rule_docs.py
 
-bench: install
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+# The speed benchmark: nginx (static demo site), wrk and /usr/bin/time come from Debian; the
+# peers (LinkChecker, lychee) from PyPI through the `bench` extra. About 15 minutes.
+bench-deps: $(BENCH_STAMP)
+	@missing=""; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	[ -x /usr/bin/time ] || missing="$$missing time"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's$$missing for the benchmark"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends $$missing >/dev/null; \
+		else echo "error: make bench needs$$missing (apt-get install$$missing)"; exit 2; fi; \
+	fi
+
+bench: bench-deps
 	$(BIN)/python bench/crawl_speed.py
 
 bench-accuracy: install

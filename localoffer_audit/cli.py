@@ -88,6 +88,18 @@ def _add_baseline(p: argparse.ArgumentParser) -> None:
                         "but only findings not in it count for --fail-on")
 
 
+def _add_rule_choice(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--select", metavar="RULES",
+                   help="comma-separated rule codes, code prefixes or names to run, e.g. LNK for "
+                        "the link checks only (default: [audit].select, every rule)")
+    p.add_argument("--ignore", metavar="RULES",
+                   help="comma-separated rules not to run (default: [audit].ignore)")
+
+
+def _rule_list(text: str | None) -> list[str] | None:
+    return None if text is None else [part.strip() for part in text.split(",") if part.strip()]
+
+
 RUN_HELP = "run id, 'latest', or 'previous' (the checked run of the same site before latest)"
 
 
@@ -103,6 +115,7 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="where to write the report files")
     _add_fail_on(p)
     _add_baseline(p)
+    _add_rule_choice(p)
 
     p = sub.add_parser("crawl", help="stage 1: crawl the site into the store; prints the run id")
     _add_crawl_options(p)
@@ -164,7 +177,9 @@ def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     return {
         "crawl": {"max_pages": args.max_pages, "concurrency_per_host": args.concurrency,
                   "delay": args.delay, "a11y_engine": getattr(args, "a11y_engine", None)},
-        "audit": {"fail_on": getattr(args, "fail_on", None)},
+        "audit": {"fail_on": getattr(args, "fail_on", None),
+                  "select": _rule_list(getattr(args, "select", None)),
+                  "ignore": _rule_list(getattr(args, "ignore", None))},
         "db": {"path": args.db},
     }
 
@@ -390,6 +405,7 @@ def print_summary(console, data, written: Sequence[Path], baseline: str | None =
 def cmd_audit(args) -> int:
     config, db, resumed = crawl_setup(args, args.out, "audit")
     baseline = _read_baseline(args.baseline)  # before crawling: a bad file costs nothing
+    _check_rule_choice(config)  # and a --select that names no rule
     out = Path(args.out)
     console = _console()
     if resumed and resumed["status"] == "crawled":  # only the checks and report were missing
@@ -404,6 +420,13 @@ def cmd_audit(args) -> int:
     print_summary(console, data, written, args.baseline)
     print((out / "report.html").resolve())
     return _exit_for(data.unaccepted_worst, config.audit["fail_on"])
+
+
+def _check_rule_choice(config: AuditConfig) -> None:
+    from .registry import discover_checks
+    from .runner import _validate_audit_options, known_rules
+
+    _validate_audit_options(config, known_rules(discover_checks()))
 
 
 def cmd_crawl(args) -> int:

@@ -24,6 +24,8 @@ import zlib
 from collections import deque
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -339,6 +341,9 @@ class Store:
     # --- buffered writes from the crawl ----------------------------------------------------------
     def _queue(self, sql: str, params: tuple) -> None:
         self._pending.append((sql, _redacted(params)))
+        self._queue_flush()
+
+    def _queue_flush(self) -> None:
         if (len(self._pending) >= self.BATCH_ROWS
                 or time.monotonic() - self._last_flush >= self.BATCH_SECONDS):
             self.flush()
@@ -349,8 +354,9 @@ class Store:
             return
         batch, self._pending = self._pending, deque()  # a failed batch is dropped, not retried
         with self.transaction():
-            for sql, params in batch:
-                self.db.execute(sql, params)
+            # Consecutive rows of one statement go in one executemany (order is kept).
+            for sql, group in groupby(batch, key=itemgetter(0)):
+                self.db.executemany(sql, (params for _, params in group))
         self._last_flush = time.monotonic()
 
     def add_page(self, run_id: int, record: Mapping[str, Any]) -> None:
@@ -368,11 +374,12 @@ class Store:
              record.get("redirect_to"), record.get("error")))
 
     def add_links(self, run_id: int, links: Iterable[Link]) -> None:
-        for link in links:
-            self._queue("INSERT INTO links (run_id, source, target, fragment, text, tag, attr, "
-                        "internal) VALUES (?,?,?,?,?,?,?,?)",
-                        (run_id, link.source, link.target, link.fragment, link.text, link.tag,
-                         link.attr, int(link.internal)))
+        sql = ("INSERT INTO links (run_id, source, target, fragment, text, tag, attr, internal) "
+               "VALUES (?,?,?,?,?,?,?,?)")
+        self._pending.extend((sql, _redacted((run_id, link.source, link.target, link.fragment,
+                                              link.text, link.tag, link.attr, int(link.internal))))
+                             for link in links)
+        self._queue_flush()
 
     def add_link_status(self, run_id: int, status: LinkStatus) -> None:
         self._queue("INSERT OR REPLACE INTO link_status (run_id, url, status, final_url, error, "
@@ -483,9 +490,10 @@ class Store:
         """Click depth = shortest link path from a start URL (redirects count as no click)."""
         self.flush()
         edges: dict[str, list[str]] = {}
+        one: dict[str, str] = {}  # one string per URL: menus link every page to the same few
         for source, target in self.db.execute(
                 "SELECT source, target FROM links WHERE run_id = ? AND internal = 1", (run_id,)):
-            edges.setdefault(source, []).append(target)
+            edges.setdefault(source, []).append(one.setdefault(target, target))
         redirects = dict(self.db.execute(
             "SELECT url, redirect_to FROM pages WHERE run_id = ? AND redirect_to IS NOT NULL",
             (run_id,)))
@@ -602,20 +610,17 @@ class Store:
 
     def replace_findings(self, run_id: int, findings: Iterable[Finding]) -> int:
         """The check stage is re-runnable: a run's findings are replaced as one transaction."""
-        count = 0
+        rows = [_redacted((run_id, f.fingerprint, f.rule, f.rule_name, f.family,
+                           f.severity.value, f.url, f.target, f.selector, f.snippet, f.message,
+                           f.fix, f.owner, f.owner_contact, json.dumps(dict(f.extra), default=str)))
+                for f in findings]
         with self.transaction():
             self.db.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
-            for f in findings:
-                self.db.execute(
-                    "INSERT OR IGNORE INTO findings (run_id, fingerprint, rule, rule_name, family, "
-                    "severity, url, target, selector, snippet, message, fix, owner, owner_contact, "
-                    "extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    _redacted((run_id, f.fingerprint, f.rule, f.rule_name, f.family,
-                               f.severity.value, f.url, f.target, f.selector, f.snippet, f.message,
-                               f.fix, f.owner, f.owner_contact,
-                               json.dumps(dict(f.extra), default=str))))
-                count += 1
-        return count
+            self.db.executemany(
+                "INSERT OR IGNORE INTO findings (run_id, fingerprint, rule, rule_name, family, "
+                "severity, url, target, selector, snippet, message, fix, owner, owner_contact, "
+                "extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        return len(rows)
 
     def findings(self, run_id: int) -> list[Finding]:
         rows = self.db.execute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from urllib.parse import SplitResult, unquote, unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -55,7 +56,11 @@ _PATH_PARAM = re.compile(r";([^/;=?#]*)(?:=[^/;?#]*)?")
 
 def _name_matches(name: str, globs: Sequence[str]) -> bool:
     """Case-insensitive glob match of a (decoded) parameter name."""
-    lowered = name.lower()
+    return _lowered_name_matches(name.lower(), tuple(globs))
+
+
+@lru_cache(maxsize=4096)  # the same few parameter names come up on every page
+def _lowered_name_matches(lowered: str, globs: tuple[str, ...]) -> bool:
     return any(fnmatchcase(lowered, glob.lower()) for glob in globs)
 
 
@@ -200,6 +205,30 @@ _SECRET_ITEM = re.compile(r"(?i)(['\"]?[a-z_-]*(?:pass|passwd|password|secret|to
 _QUERY_VALUE = re.compile(r"(?i)([?&;](?:amp;)?)([a-z0-9_.\-]+)=([^&#\s\"'<>]*)")
 
 
+# Cheap necessary conditions for each pattern above: a text that cannot match is not run
+# through it. _SECRET_ITEM's leading `[a-z_-]*` makes a full scan slow (it backtracks at every
+# letter), and every stored page body and link text passes through redact().
+_SECRET_WORDS = ("pass", "passwd", "password", "secret", "token", "apikey", "api_key",
+                 "authorization")
+_SECRET_TAIL = re.compile(r"['\"]?\s*[:=]\s*['\"]")
+# The four non-ASCII letters (?i) matches to ASCII letters (see the re docs on IGNORECASE).
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_USERINFO_HINT = re.compile(r"://[^/?#@\s\"'<>]*@")
+_QUERY_HINT = re.compile(r"[?&;]")
+
+
+def _may_hold_secret_item(text: str) -> bool:
+    """False only when _SECRET_ITEM cannot match: no key word followed by `: '` or `="`."""
+    lowered = text.translate(_FOLD).lower()
+    for word in _SECRET_WORDS:
+        at = lowered.find(word)
+        while at != -1:
+            if _SECRET_TAIL.match(lowered, at + len(word)):
+                return True
+            at = lowered.find(word, at + 1)
+    return False
+
+
 def _redact_userinfo(match: re.Match[str]) -> str:
     # Keep the shape (user only, or user and password): LNK312 still tells them apart.
     user_and_password = ":" in match.group(2)
@@ -220,8 +249,15 @@ def redact(text: str) -> str:
     login written into a crawled link never reaches the store, a report or the log."""
     if "@" not in text and "=" not in text and ":" not in text:
         return text  # the common case, cheaply
-    text = _SECRET_ITEM.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}{m.group(2)}", text)
-    return _QUERY_VALUE.sub(_redact_value, _USERINFO.sub(_redact_userinfo, text))
+    if ":" in text or "=" in text:
+        if _may_hold_secret_item(text):
+            text = _SECRET_ITEM.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}{m.group(2)}",
+                                    text)
+    if "@" in text and _USERINFO_HINT.search(text):
+        text = _USERINFO.sub(_redact_userinfo, text)
+    if "=" in text and _QUERY_HINT.search(text):
+        text = _QUERY_VALUE.sub(_redact_value, text)
+    return text
 
 
 def redact_bytes(data: bytes) -> bytes:

@@ -5,6 +5,7 @@ demo audit."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -522,3 +523,47 @@ def test_ci_docs_commands_and_files_are_real(rendered):
         assert name in written, name
     assert {"summary.md", "findings.sarif", "findings.github.sarif", "junit.xml",
             "findings.csv", "owners/index.csv"} <= written
+
+
+# --- streamed writing (bounded memory on big sites) -------------------------------------------
+
+def test_sarif_and_junit_are_written_as_the_whole_documents_would_serialise(rendered):
+    """SARIF and JUnit are written one result / one suite at a time: the files must be exactly
+    what serialising the whole document at once gives."""
+    from localoffer_audit.reports.sarif import sarif_log
+
+    data, out = rendered["data"], rendered["out"]
+    for name, github in (("findings.sarif", False), ("findings.github.sarif", True)):
+        whole = json.dumps(sarif_log(data, github=github), ensure_ascii=False,
+                           separators=(",", ":")) + "\n"
+        assert (out / name).read_text("utf-8") == whole
+    root = JUnitReporter().tree(data)
+    ET.indent(root, space=" ")
+    whole = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+             + ET.tostring(root, encoding="unicode", xml_declaration=False) + "\n")
+    assert (out / "junit.xml").read_text("utf-8") == whole
+    assert len(root) >= 2  # more than one suite, so the joins between suites are compared
+
+
+def test_junit_with_no_suite_is_one_empty_element(rendered, tmp_path):
+    data = rendered["data"]
+    reporter = JUnitReporter()
+    reporter.families = lambda data: []
+    reporter.write(data, tmp_path)
+    root = ET.parse(tmp_path / "junit.xml").getroot()
+    assert root.tag == "testsuites" and len(root) == 0 and root.get("tests") == "0"
+
+
+def test_junit_suites_without_test_cases_serialise_as_a_whole_tree(tmp_path):
+    """No page and no finding: every suite holds its properties only."""
+    config = load_config(start_url=BASE)
+    with Store(tmp_path / "s.sqlite") as store:
+        data = build_report(store, _add_run(store, config, []), _rules())
+    data = dataclasses.replace(data, pages=[])
+    reporter = JUnitReporter()
+    reporter.write(data, tmp_path)
+    root = reporter.tree(data)
+    ET.indent(root, space=" ")
+    assert len(root) and all(len(suite) == 1 for suite in root)
+    assert (tmp_path / "junit.xml").read_text("utf-8") == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")

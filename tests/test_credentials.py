@@ -10,6 +10,9 @@ import threading
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from localoffer_audit.urls import redact, split_credentials
 from support import run_cli
 
@@ -135,3 +138,28 @@ def test_no_secret_in_log_reports_or_store(tmp_path, write_toml):
     assert con.execute("SELECT start_urls FROM runs").fetchone()[0] == \
         f'["http://127.0.0.1:{site.port}/"]'
     con.close()
+
+
+# The fast paths in urls.redact (cheap checks that skip a pattern which cannot match) must
+# change nothing: compared with the three substitutions applied unconditionally.
+def _redact_reference(text: str) -> str:
+    from localoffer_audit import urls
+
+    if "@" not in text and "=" not in text and ":" not in text:
+        return text
+    text = urls._SECRET_ITEM.sub(
+        lambda m: f"{m.group(1)}{m.group(2)}{urls.REDACTED}{m.group(2)}", text)
+    return urls._QUERY_VALUE.sub(urls._redact_value,
+                                 urls._USERINFO.sub(urls._redact_userinfo, text))
+
+
+_PIECES = ["pass", "PASS", "word", "wd", "token", "Secret", "api_key", "APIKEY", "api", "key",
+           "Authorization", "\u0130", "\u0131", "\u017f", "\u212a", ":", "=", " ", "'", '"', "\t",
+           "@", "/", "?", "&", ";", "#", "<", "x", "1", ".", "-", "://", "http://u:p@h/",
+           "?token=", "&sig=", "&amp;"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_redact_fast_paths_change_nothing(text):
+    assert redact(text) == _redact_reference(text)

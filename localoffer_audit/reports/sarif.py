@@ -21,7 +21,7 @@ import re
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import quote, urlsplit
 
 from ..defaults import CONTACT_URL, DOCS_BASE_URL, TOOL_NAME
@@ -191,6 +191,18 @@ def result_message(f: Finding) -> str:
 
 def sarif_log(data: ReportData, github: bool = False) -> dict[str, Any]:
     """The SARIF log as a dict; `github`: shaped for GitHub code scanning (see the module doc)."""
+    log, results = _sarif_parts(data, github)
+    log["runs"][0]["results"] = list(results)
+    return log
+
+
+# Stands in for the results while the rest of the log is dumped.
+_RESULTS_PLACEHOLDER = "\u0000localoffer-audit results\u0000"
+
+
+def _sarif_parts(data: ReportData, github: bool) -> tuple[dict[str, Any], Iterator[dict]]:
+    """The log with a placeholder for its results, and the results one by one (written as
+    they are made: 100,000 result dicts at once would be most of the report's memory)."""
     rules: dict[str, Rule] = dict(sorted(data.rules.items()))
     for f in data.findings:
         if f.rule not in rules:
@@ -199,7 +211,12 @@ def sarif_log(data: ReportData, github: bool = False) -> dict[str, Any]:
     new = new_since_previous(data)
     findings = data.findings[:GITHUB_MAX_RESULTS] if github else data.findings
 
-    results = []
+    return _skeleton(data, github, rules, findings, new), _results(
+        data, github, findings, index, new)
+
+
+def _results(data: ReportData, github: bool, findings, index: dict[str, int],
+             new: frozenset[str] | None) -> Iterator[dict[str, Any]]:
     for f in findings:
         fingerprint = f.fingerprint
         uri = github_path(f.url) if github else uri_reference(f.url)
@@ -236,8 +253,11 @@ def sarif_log(data: ReportData, github: bool = False) -> dict[str, Any]:
             "extra": json.loads(clean(json.dumps(dict(f.extra), ensure_ascii=False,
                                                  default=str))),
         }
-        results.append(result)
+        yield result
 
+
+def _skeleton(data: ReportData, github: bool, rules: dict[str, Rule], findings,
+              new: frozenset[str] | None) -> dict[str, Any]:
     status = str(data.run.get("status") or "")
     invocation: dict[str, Any] = {"executionSuccessful": status not in ("failed", "interrupted")}
     for key, field in (("startTimeUtc", "started_at"), ("endTimeUtc", "finished_at")):
@@ -264,7 +284,7 @@ def sarif_log(data: ReportData, github: bool = False) -> dict[str, Any]:
                 "rules": [rule_descriptor(r) for r in rules.values()]}},
             "automationDetails": {"id": f"{TOOL_NAME}/{data.run.get('id')}"},
             "invocations": [invocation],
-            "results": results,
+            "results": _RESULTS_PLACEHOLDER,
             "properties": properties,
         }],
     }
@@ -276,7 +296,16 @@ class SarifReporter:
     def write(self, data: ReportData, out_dir: Path) -> list[Path]:
         written = []
         for name, github in (("findings.sarif", False), ("findings.github.sarif", True)):
-            text = json.dumps(sarif_log(data, github=github), ensure_ascii=False,
-                              separators=(",", ":"))  # compact: code scanning limits the size
-            written.append(write_atomic(out_dir / name, [text, "\n"]))
+            written.append(write_atomic(out_dir / name, sarif_chunks(data, github)))
         return written
+
+
+def sarif_chunks(data: ReportData, github: bool = False) -> Iterator[str]:
+    """json.dumps(sarif_log(...)) compact (code scanning limits the size), one result at a time."""
+    dump = lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    log, results = _sarif_parts(data, github)
+    head, _, tail = dump(log).partition(dump(_RESULTS_PLACEHOLDER))
+    yield head + "["
+    for n, result in enumerate(results):
+        yield ("," if n else "") + dump(result)
+    yield "]" + tail + "\n"

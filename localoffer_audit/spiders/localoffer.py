@@ -56,6 +56,8 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]+)", re.I)
 WHITESPACE = re.compile(r"\s+")
 MAX_LINK_TEXT = 200
+RESOLVED_MAX = 200_000  # remembered link resolutions (then forgotten, to bound memory)
+MISSING = object()
 NOT_FOUND_PROBE_PATH = "/localoffer-audit-probe-this-page-does-not-exist"
 CHECK_HEADER_KEYS = ("content-type", "content-length", "location", "retry-after", "cf-mitigated",
                      "server", "last-modified")
@@ -128,6 +130,8 @@ class LocalOfferSpider(scrapy.Spider):
                                traps["max_query_params"], traps["date_window_months"], date.today(),
                                traps["max_facet_pages_per_path"])
         self.scheduled_pages: set[str] = set()
+        self.resolved: dict[str, tuple | None] = {}  # absolute link -> _resolve()
+        self.internal: dict[str, bool] = {}  # URL -> is_internal()
         self.checked_targets: set[str] = set()
         self.skipped_targets: set[str] = set()
         self.limit_skips: dict[str, list] = {}  # reason -> [count, example]
@@ -236,7 +240,12 @@ class LocalOfferSpider(scrapy.Spider):
 
     # --- classification --------------------------------------------------------------------------
     def is_internal(self, url: str) -> bool:
-        return matches_host(url, self.allowed_hosts)
+        internal = self.internal.get(url)
+        if internal is None:
+            if len(self.internal) >= RESOLVED_MAX:
+                self.internal.clear()
+            internal = self.internal[url] = matches_host(url, self.allowed_hosts)
+        return internal
 
     def crawl_scope_reason(self, url: str) -> str | None:
         """Why an internal URL is not crawled as a page (None: crawl it)."""
@@ -431,20 +440,36 @@ class LocalOfferSpider(scrapy.Spider):
             if not text and tag == "area":
                 text = (element.get("alt") or "").strip()[:MAX_LINK_TEXT]
         absolute = urljoin(base, raw)
-        if not is_crawlable_scheme(absolute):
-            # mailto:, tel:, javascript:, data:, file: ... are recorded, never requested.
+        resolved = self.resolved.get(absolute, MISSING)
+        if resolved is MISSING:
+            resolved = self._resolve(absolute)
+        if resolved is None:  # not http(s), or not parsable: recorded as written, never requested
             links.append(Link(source, raw[:2000], text, tag, attr))
             return
-        try:
-            target, fragment = split_fragment(absolute)
-            target = canonicalize(target, self.strip_params)
-        except ValueError:  # e.g. port 99999: recorded as written, never requested
-            links.append(Link(source, raw[:2000], text, tag, attr))
-            return
-        links.append(Link(source, target, text, tag, attr, fragment, self.is_internal(target)))
-        # A login written into a link is recorded (LNK312 reports it, redacted by the store)
-        # but never sent: the address is requested without it.
-        follow.append((split_credentials(target)[0], tag))
+        target, fragment, internal, address = resolved
+        links.append(Link(source, target, text, tag, attr, fragment, internal))
+        follow.append((address, tag))
+
+    def _resolve(self, absolute: str) -> tuple[str, str | None, bool, str] | None:
+        """(canonical target, fragment, internal?, address to request) of an absolute link,
+        or None when it is not fetched. Remembered: menus repeat the same links on every page."""
+        resolved = None
+        # mailto:, tel:, javascript:, data:, file: ... are recorded, never requested.
+        if is_crawlable_scheme(absolute):
+            try:
+                target, fragment = split_fragment(absolute)
+                target = canonicalize(target, self.strip_params)
+            except ValueError:  # e.g. port 99999
+                target = None
+            if target is not None:
+                # A login written into a link is recorded (LNK312 reports it, redacted by the
+                # store) but never sent: the address is requested without it.
+                resolved = (target, fragment, self.is_internal(target),
+                            split_credentials(target)[0])
+        if len(self.resolved) >= RESOLVED_MAX:
+            self.resolved.clear()
+        self.resolved[absolute] = resolved
+        return resolved
 
     def page_failed(self, failure) -> Iterator[Any]:
         request = failure.request
