@@ -79,6 +79,31 @@ def drop_engine_duplicates(findings: Sequence[Finding]) -> list[Finding]:
     return [f for f in findings if not (f.extra.get("engine") and duplicate(f))]
 
 
+def check_signature(config: AuditConfig) -> str:
+    """What a page's check results depend on besides its content: this version and the
+    [audit], [checks] and [[owners]] it was checked with (rules, options, severities, owners)."""
+    import hashlib
+    import json
+
+    from . import __version__
+
+    settings = {k: v for k, v in config.to_dict().items() if k in ("audit", "checks", "owners")}
+    text = json.dumps([__version__, settings], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def reusable_pages(store: Store, run_id: int, signature: str) -> dict[str, int]:
+    """Pages an incremental crawl kept unchanged from an earlier run whose content-only check
+    results can be reused: that run was checked with the same signature."""
+    reused = store.reused_pages(run_id)
+    usable = set()
+    for earlier in set(reused.values()):
+        other = store.run(earlier)
+        if other["status"] == "checked" and other["stats"].get("check_signature") == signature:
+            usable.add(earlier)
+    return {url: earlier for url, earlier in reused.items() if earlier in usable}
+
+
 def run_checks(store: Store, run_id: int, config: AuditConfig,
                on_page: Callable[[int], None] | None = None,
                checks: Sequence[LoadedCheck] | None = None) -> CheckOutcome:
@@ -109,16 +134,27 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
     collected: list[Finding] = []
     measured: list[tuple[str, str, object]] = []
     measurers = [(c, obj) for c, obj in active if hasattr(obj, "measure_page")]
+    signature = check_signature(config)
+    reused = reusable_pages(store, run_id, signature)
     pages = 0
     for page in store.iter_pages(run_id):
         pages += 1
+        earlier = reused.get(page.url)
         for check, obj in page_checks:
+            if earlier is not None and getattr(check.cls, "content_only", False):
+                collected.extend(store.findings_at(earlier, page.url, (r.code for r in check.rules)))
+                continue
             try:
                 collected.extend(finish(obj.check_page(page)))
             except Exception as exc:  # one bad page must not stop the audit
                 log.warning("check %s failed on %s: %s", check.name, page.url, exc)
                 collected.extend(finish([_crash(check.name, page.url, exc)]))
         for check, obj in measurers:
+            if earlier is not None and getattr(check.cls, "content_only", False):
+                values = store.metrics_at(earlier, page.url)
+                measured.extend((page.url, name, values[name]) for name in check.metrics
+                                if name in values)
+                continue
             try:
                 measured.extend((page.url, name, value)
                                 for name, value in obj.measure_page(page).items())
@@ -151,5 +187,7 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
     store.replace_site_metrics(run_id, site_measured)
     collected = drop_engine_duplicates(collected)
     count = store.replace_findings(run_id, collected)
+    store.update_run_stats(run_id, {"check_signature": signature,
+                                    "checks_reused_pages": len(reused)})
     crashed = sum(1 for f in collected if f.rule == CHECK_CRASHED.code)
     return CheckOutcome(run_id, count, pages, [c.name for c, _ in active], crashed)

@@ -28,7 +28,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from ..config import AuditConfig, load_config
 from ..defaults import ORUK_MAX_SERVICES, ORUK_PER_PAGE
-from ..items import LinksItem, LinkStatusItem, PageItem, SitemapEntryItem
+from ..items import LinksItem, LinkStatusItem, PageItem, ReusedPageItem, SitemapEntryItem
 from ..models import Link, LinkStatus
 from ..store import HEADER_KEYS
 from ..traps import TrapGuard
@@ -139,6 +139,11 @@ class LocalOfferSpider(scrapy.Spider):
         self.stored_pages: dict[str, dict[str, Any]] = {}
         self.stored_links = lambda: iter(())
         self.stored_body = lambda url: b""
+        # Filled by use_previous() for an incremental re-audit ([crawl].incremental).
+        self.previous_run: int | None = None
+        self.previous_pages: dict[str, dict[str, Any]] = {}
+        self.previous_links = lambda url: []
+        self.unchanged: set[str] = set()  # same sitemap lastmod as last time: not fetched
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -228,6 +233,32 @@ class LocalOfferSpider(scrapy.Spider):
                 yield from self.feed_requests(self.feed_followups(url, info["status"],
                                                                   self.stored_body(url)))
 
+    # --- incremental re-audit ------------------------------------------------------------------
+    def use_previous(self, run_id: int, pages: dict[str, dict[str, Any]], links) -> None:
+        """Re-audit against the site's previous completed run: its healthy pages are asked for
+        conditionally, and kept (with their links and check results) when unchanged."""
+        self.previous_run, self.previous_pages, self.previous_links = run_id, pages, links
+
+    def conditional_headers(self, url: str) -> dict[str, str]:
+        known = self.previous_pages.get(url)
+        if not known:
+            return {}
+        headers = {}
+        if known.get("etag"):
+            headers["If-None-Match"] = known["etag"]
+        if known.get("last_modified"):
+            headers["If-Modified-Since"] = known["last_modified"]
+        return headers
+
+    def reuse(self, url: str, clicks: int, why: str) -> Iterator[Any]:
+        """Keep the previous run's copy of an unchanged page and follow its stored links."""
+        self.crawler.stats.inc_value("localoffer/pages")
+        self.crawler.stats.inc_value(f"localoffer/incremental/{why}")
+        yield ReusedPageItem(url, self.previous_run, clicks)
+        for target, tag in self.previous_links(url):
+            if is_crawlable_scheme(target):
+                yield from self.follow(split_credentials(target)[0], clicks + 1, tag)
+
     # --- classification --------------------------------------------------------------------------
     def is_internal(self, url: str) -> bool:
         return matches_host(url, self.allowed_hosts)
@@ -247,9 +278,13 @@ class LocalOfferSpider(scrapy.Spider):
         self.scheduled_pages.add(url)
         return scrapy.Request(
             url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
+            headers=self.conditional_headers(url),
             priority=-clicks,  # breadth-first, so shallow pages come first
             meta={"kind": "page", "clicks": clicks, "url": url, "dont_redirect": True,
-                  "handle_httpstatus_all": True})
+                  "handle_httpstatus_all": True,
+                  # unchanged by its sitemap lastmod: answered from the store, in crawl order
+                  # (middlewares.ReuseUnchangedMiddleware), never downloaded
+                  "reuse": url in self.unchanged})
 
     def check_request(self, url: str, method: str = "HEAD", hops: tuple[str, ...] = (),
                       origin: str | None = None, latency: float = 0.0,
@@ -342,6 +377,10 @@ class LocalOfferSpider(scrapy.Spider):
         }
         if meta.get("retry_after_exhausted"):
             record["error"] = "retry-after-exhausted"  # still 429/503: cannot verify, not broken
+        if response.status == 304 and url in self.previous_pages and meta["kind"] == "page":
+            yield from self.reuse(url, clicks, "sitemap-unchanged" if meta.get("reuse")
+                                  else "not-modified")
+            return
         if meta["kind"] == "probe":
             record.update(kind="probe", body=body[:self.store_document_bytes], depth=None,
                           encoding=getattr(response, "encoding", None) or "utf-8")
@@ -615,7 +654,10 @@ class LocalOfferSpider(scrapy.Spider):
             except ValueError:
                 continue
             self.crawler.stats.inc_value("localoffer/sitemap/urls")
-            yield SitemapEntryItem(url, entry.get("lastmod"), response.url)
+            lastmod = entry.get("lastmod")
+            yield SitemapEntryItem(url, lastmod, response.url)
+            if lastmod and self.previous_pages.get(url, {}).get("lastmod") == lastmod:
+                self.unchanged.add(url)  # the site says so: no need to ask
             if self.is_internal(url) and is_crawlable_scheme(url):
                 # Sitemap entries are entry points, like start URLs: they start at 0 clicks.
                 yield from self.follow(url, 0, "a")
