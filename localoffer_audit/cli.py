@@ -68,8 +68,9 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="continue an interrupted run (default: the latest one of this site) "
                         "without fetching its stored pages again")
     p.add_argument("--full", action="store_true",
-                   help="fetch and check every page again, ignoring the site's previous run "
-                        "(default: incremental, [crawl].incremental)")
+                   help="fetch and check every page and off-site link again, ignoring the "
+                        "site's previous run and the link cache (default: incremental, "
+                        "[crawl].incremental)")
     p.add_argument("--a11y-engine", metavar="ENGINE",
                    help="also render each page in headless Chromium and run this accessibility "
                         f"engine: {' or '.join(defaults.A11Y_ENGINES)} (default: "
@@ -166,7 +167,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     return {
         "crawl": {"max_pages": args.max_pages, "concurrency_per_host": args.concurrency,
                   "delay": args.delay, "a11y_engine": getattr(args, "a11y_engine", None),
-                  "incremental": False if getattr(args, "full", False) else None},
+                  **({"incremental": False, "link_cache_hours": 0} if getattr(args, "full", False)
+                     else {})},
         "audit": {"fail_on": getattr(args, "fail_on", None)},
         "db": {"path": args.db},
     }

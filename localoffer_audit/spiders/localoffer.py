@@ -522,13 +522,17 @@ class LocalOfferSpider(scrapy.Spider):
                 yield self.check_status(origin, status, response.url, "redirect-to-non-http",
                                         hops + (target,), meta, method)
             else:
-                yield self.check_request(target, method, hops + (target,), origin,
+                hop = self.check_request(target, method, hops + (target,), origin,
                                          meta["latency"], meta.get("hop_statuses", ()) + (status,))
+                hop.meta["offsite"] = meta.get("offsite", False)  # so its result is cached too
+                yield hop
             return
         if method == "HEAD" and status >= 400 and status != 429:
             # Many servers refuse or mishandle HEAD (405, 501, even 404): confirm with GET.
-            yield self.check_request(response.url, "GET", hops, origin, before,
-                                     meta.get("hop_statuses", ()))
+            retry = self.check_request(response.url, "GET", hops, origin, before,
+                                       meta.get("hop_statuses", ()))
+            retry.meta["offsite"] = meta.get("offsite", False)
+            yield retry
             return
         error = "retry-after-exhausted" if meta.get("retry_after_exhausted") else None
         headers = {k: response.headers.get(k).decode("latin-1") for k in CHECK_HEADER_KEYS
