@@ -54,10 +54,17 @@ def _err_note(message: str) -> None:
 
 # ---- shared option groups -------------------------------------------------------------------
 
-def _add_crawl_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("target", metavar="URL_OR_CONFIG", nargs="?",
-                   help="a start URL (http:// or https://) or a site TOML config file "
-                        "(with --resume RUN it may be left out: the run's stored config is used)")
+def _add_crawl_options(p: argparse.ArgumentParser, many: bool = False) -> None:
+    if many:
+        p.add_argument("targets", metavar="URL_OR_CONFIG", nargs="*",
+                       help="a start URL (http:// or https://) or a site TOML config file "
+                            "(with --resume RUN it may be left out: the run's stored config is "
+                            "used); several (e.g. sites/*.toml) audit the sites together, one "
+                            "report each in OUT/SITE/ and an index in OUT/index.html")
+    else:
+        p.add_argument("target", metavar="URL_OR_CONFIG", nargs="?",
+                       help="a start URL (http:// or https://) or a site TOML config file "
+                            "(with --resume RUN it may be left out: the run's stored config is used)")
     p.add_argument("--config", metavar="FILE", help="site TOML config (when the target is a URL)")
     p.add_argument("--db", metavar="PATH", help="SQLite store (default: OUT/localoffer-audit.sqlite, "
                    f"or ${defaults.ENV_DB})")
@@ -102,7 +109,7 @@ def build_parser() -> ArgumentParser:
                                 parser_class=ArgumentParser)
 
     p = sub.add_parser("audit", help="crawl, check and report in one go")
-    _add_crawl_options(p)
+    _add_crawl_options(p, many=True)
     p.add_argument("--out", required=True, metavar="DIR", help="where to write the report files")
     _add_fail_on(p)
     _add_baseline(p)
@@ -383,6 +390,12 @@ def print_summary(console, data, written: Sequence[Path], baseline: str | None =
 # ---- commands -------------------------------------------------------------------------------
 
 def cmd_audit(args) -> int:
+    targets = args.targets
+    if len(targets) > 1:
+        from .multisite import audit_sites
+
+        return audit_sites(args, targets)
+    args.target = targets[0] if targets else None
     config, db, resumed = crawl_setup(args, args.out, "audit")
     baseline = _read_baseline(args.baseline)  # before crawling: a bad file costs nothing
     out = Path(args.out)
