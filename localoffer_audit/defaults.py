@@ -38,6 +38,9 @@ CRAWL_STRIP_PARAMS: tuple[str, ...] = (
 CRAWL_TIMEOUT_SECONDS = 20.0
 CRAWL_USER_AGENT = f"{TOOL_NAME}/{{version}} (+{CONTACT_URL}; SEND Local Offer audit)"
 
+# Distributed crawling on scrapy-redis (--distributed REDIS_URL): local worker processes
+DISTRIBUTED_WORKERS = 2
+
 # Real-browser accessibility engine ([crawl].a11y_engine*): renders stored pages after the crawl
 A11Y_ENGINE = "none"  # none | axe
 A11Y_ENGINES = ("none", "axe")

@@ -42,6 +42,8 @@ def load_jobs(args, targets: list[str]) -> list[SiteJob]:
 
     if args.resume:
         raise ConfigError("--resume takes one site; audit several sites without it")
+    if getattr(args, "distributed", None):
+        raise ConfigError("--distributed takes one site; audit several sites without it")
     if args.config:
         raise ConfigError("--config goes with one start URL; with several sites, give each "
                           "its own TOML file")
@@ -83,8 +85,7 @@ def audit_sites(args, targets: list[str]) -> int:
         Store(db).close()  # an unusable store fails now, not after the crawl
     engines = {job.slug: require_engine(job.config.crawl["a11y_engine"]) for job in jobs}
     outcomes = run_crawls([(job.config, dbs[job.slug], None) for job in jobs],
-                          progress=False, log_level="INFO" if args.verbose else "CRITICAL",
-                          distributed=getattr(args, "distributed", None))
+                          progress=False, log_level="INFO" if args.verbose else "CRITICAL")
     if any(o.get("reason") == "shutdown" for o in outcomes):
         raise KeyboardInterrupt
     console = cli._console()

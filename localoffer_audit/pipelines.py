@@ -85,19 +85,7 @@ class StorePipeline:
         return item
 
     def _write(self, item) -> None:
-        store, run_id = self.store, self.run_id
-        if isinstance(item, PageItem):
-            store.add_page(run_id, item.record)
-        elif isinstance(item, LinksItem):
-            store.add_links(run_id, item.links)
-        elif isinstance(item, LinkStatusItem):
-            store.add_link_status(run_id, item.status)
-            if item.offsite:
-                store.cache_link_result(item.status)
-        elif isinstance(item, ReusedPageItem):
-            store.copy_page(item.from_run, run_id, item.url, item.depth)
-        elif isinstance(item, SitemapEntryItem):
-            store.add_sitemap_entry(run_id, item.url, item.lastmod, item.sitemap)
+        write_item(self.store, self.run_id, item)
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.store is None:
@@ -138,3 +126,20 @@ def _jsonable(stats: dict) -> dict:
         else:
             out[key] = str(value)
     return out
+
+
+def write_item(store: Store, run_id: int, item) -> None:
+    """One thing the spider recorded, into a run of the store (also used by the distributed
+    coordinator for items that workers send through Redis)."""
+    if isinstance(item, PageItem):
+        store.add_page(run_id, item.record)
+    elif isinstance(item, LinksItem):
+        store.add_links(run_id, item.links)
+    elif isinstance(item, LinkStatusItem):
+        store.add_link_status(run_id, item.status)
+        if item.offsite:
+            store.cache_link_result(item.status)
+    elif isinstance(item, ReusedPageItem):
+        store.copy_page(item.from_run, run_id, item.url, item.depth)
+    elif isinstance(item, SitemapEntryItem):
+        store.add_sitemap_entry(run_id, item.url, item.lastmod, item.sitemap)

@@ -139,6 +139,9 @@ class LocalOfferSpider(scrapy.Spider):
         self.stored_pages: dict[str, dict[str, Any]] = {}
         self.stored_links = lambda: iter(())
         self.stored_body = lambda url: b""
+        # On scrapy-redis (--distributed) several workers share one queue: new requests go
+        # through its shared dupefilter, so no two workers fetch the same address.
+        self.shared_dedup = False
         # Filled by use_previous() for an incremental re-audit ([crawl].incremental).
         self.previous_run: int | None = None
         self.previous_pages: dict[str, dict[str, Any]] = {}
@@ -150,6 +153,7 @@ class LocalOfferSpider(scrapy.Spider):
         from ..crawl import settings_for
 
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.shared_dedup = bool(crawler.settings.get("LOCALOFFER_DISTRIBUTED"))
         # Site values go in at "spider" priority; the CLI's own settings use "cmdline" and win.
         crawler.settings.setdict(settings_for(spider.audit_config), priority="spider")
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
@@ -173,7 +177,8 @@ class LocalOfferSpider(scrapy.Spider):
             # One deliberately missing address per host: what this site's "not found" looks
             # like, so soft-404 checks can compare pages against it.
             yield scrapy.Request(f"{origin}{NOT_FOUND_PROBE_PATH}", callback=self.parse_page,
-                                 errback=self.discovery_failed, dont_filter=True, priority=10,
+                                 errback=self.discovery_failed, priority=10,
+                                 dont_filter=not self.shared_dedup,
                                  meta={"kind": "probe", "clicks": 0,
                                        "url": f"{origin}{NOT_FOUND_PROBE_PATH}",
                                        "dont_redirect": True, "handle_httpstatus_all": True})
@@ -184,7 +189,8 @@ class LocalOfferSpider(scrapy.Spider):
         if self.audit_config.crawl["read_sitemaps"]:
             for origin in origins:
                 yield scrapy.Request(f"{origin}/robots.txt", callback=self.parse_robots,
-                                     errback=self.discovery_failed, dont_filter=True, priority=10,
+                                     errback=self.discovery_failed, priority=10,
+                                     dont_filter=not self.shared_dedup,
                                      meta={"kind": "robots", "dont_obey_robotstxt": True,
                                            "handle_httpstatus_all": True, "origin": origin})
         if self.resumed and not self.audit_config.crawl["read_sitemaps"]:
@@ -277,8 +283,8 @@ class LocalOfferSpider(scrapy.Spider):
             return None
         self.scheduled_pages.add(url)
         return scrapy.Request(
-            url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
-            headers=self.conditional_headers(url),
+            url, callback=self.parse_page, errback=self.page_failed,
+            dont_filter=not self.shared_dedup, headers=self.conditional_headers(url),
             priority=-clicks,  # breadth-first, so shallow pages come first
             meta={"kind": "page", "clicks": clicks, "url": url, "dont_redirect": True,
                   "handle_httpstatus_all": True,
@@ -288,12 +294,12 @@ class LocalOfferSpider(scrapy.Spider):
 
     def check_request(self, url: str, method: str = "HEAD", hops: tuple[str, ...] = (),
                       origin: str | None = None, latency: float = 0.0,
-                      hop_statuses: tuple[int, ...] = ()) -> scrapy.Request:
+                      hop_statuses: tuple[int, ...] = (), first: bool = False) -> scrapy.Request:
         # `latency` sums the server's answer times over earlier hops: time spent waiting in
         # our own queue or for Retry-After is not the partner site being slow.
         return scrapy.Request(
             url, method=method, callback=self.parse_check, errback=self.check_failed,
-            dont_filter=True, priority=-100,
+            dont_filter=not (first and self.shared_dedup), priority=-100,  # hops: never filtered
             meta={"kind": "check", "url": origin or url, "hops": hops, "dont_redirect": True,
                   "handle_httpstatus_all": True, "latency": latency, "hop_statuses": hop_statuses,
                   "max_retry_times": 1})  # a dead partner site should not cost minutes
@@ -343,7 +349,7 @@ class LocalOfferSpider(scrapy.Spider):
             self.crawler.stats.inc_value("localoffer/checks/cached")
             yield LinkStatusItem(cached, offsite=True)
             return
-        request = self.check_request(url)
+        request = self.check_request(url, first=True)
         request.meta["offsite"] = offsite
         yield request
 
@@ -562,7 +568,7 @@ class LocalOfferSpider(scrapy.Spider):
     # --- Open Referral UK feed ---------------------------------------------------------------------
     def feed_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_feed, errback=self.page_failed,
-                              dont_filter=True, priority=5,
+                              dont_filter=not self.shared_dedup, priority=5,
                               meta={"kind": "feed", "clicks": None, "url": url,
                                     "handle_httpstatus_all": True,
                                     "download_maxsize": self.audit_config.crawl["max_response_bytes"]})
