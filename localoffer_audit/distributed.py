@@ -236,6 +236,7 @@ def _merged_stats(raw: list[bytes], workers: int) -> dict[str, Any]:
     capped: dict[tuple, dict] = {}
     for text in raw:
         stats = json.loads(text)
+        merged.setdefault("pages_per_worker", []).append(stats.get("localoffer/pages", 0))
         for key, value in stats.items():
             if key == "capped":
                 for row in value:
