@@ -6,7 +6,7 @@ Audits the demo site twice into one store (the second run is incremental, the de
 once more with --full. Wall time is the whole `audit` command (crawl, checks, report); bytes
 are the response bodies the loopback server sent, from its own log. Targets (issue 7): the
 re-audit takes at most 20% of the first run's wall time and 10% of its bytes, with the same
-findings. Writes bench/results/incremental-<pages>.json. Never part of `make test`.
+findings. Writes bench/results/incremental-<pages>-c<concurrency>.json. Never part of `make test`.
 
 --concurrency 1 (the default here) keeps the crawl order, and so the facet pages the trap guard
 admits, the same in every run; with more, the cap may admit other combinations, which are
@@ -84,7 +84,7 @@ def main() -> int:
     record["targets_met"] = {"wall": record["wall_ratio"] <= 0.20,
                              "bytes": record["bytes_ratio"] <= 0.10, "findings": same}
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"incremental-{args.pages}.json").write_text(json.dumps(record, indent=2) + "\n")
+    (RESULTS / f"incremental-{args.pages}-c{args.concurrency}.json").write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps(record, indent=2))
     return 0
 
