@@ -442,6 +442,66 @@ class Store:
             f"rule IN ({','.join('?' * len(rules))})", (run_id, url, *rules))
         return [_finding(r) for r in rows]
 
+    def findings_of_rules(self, run_id: int, rules: Iterable[str],
+                          crash_selector: str | None = None) -> list[Finding]:
+        """A run's stored findings from the given rules (and INT001 crashes of one check)."""
+        rules = tuple(rules)
+        rows = self.db.execute(
+            "SELECT rule, rule_name, family, severity, url, message, fix, target, selector, "
+            "snippet, owner, owner_contact, extra FROM findings WHERE run_id = ? AND "
+            f"(rule IN ({','.join('?' * len(rules))}) OR (rule = 'INT001' AND selector = ?))",
+            (run_id, *rules, crash_selector))
+        return [_finding(r) for r in rows]
+
+    def crawl_digest(self, run_id: int, offsite) -> str:
+        """A digest of everything the checks read of a run, except what differs between two
+        crawls of an unchanged site without mattering to any check: fetch times (the date rules
+        are always run again), response times of pages and of internal resources, Date headers,
+        and whether a link result came from the cache. Two runs with the same digest give the
+        same site-check results. `offsite(url)` tells off-site addresses (their response time
+        matters: slow partner sites)."""
+        import hashlib
+
+        digest = hashlib.sha256()
+
+        def feed(*values: Any) -> None:
+            digest.update(repr(values).encode("utf-8", "replace"))
+
+        def headers_of(text: str | None) -> list:
+            headers = json.loads(text or "{}")
+            headers.pop("date", None)
+            return sorted(headers.items())
+
+        for (url, final_url, status, content_type, kind, title, depth, redirect_to, error,
+             encoding, headers, body, fetched_at) in self.db.execute(
+                "SELECT url, final_url, status, content_type, kind, title, depth, redirect_to, "
+                "error, encoding, headers, body, fetched_at FROM pages WHERE run_id = ? "
+                "ORDER BY url", (run_id,)):
+            # The Open Referral feed's checks measure staleness from the day it was fetched.
+            day = (fetched_at or "")[:10] if kind == "feed" else None
+            feed("page", url, final_url, status, content_type, kind, title, depth, redirect_to,
+                 error, encoding, headers_of(headers), day)
+            digest.update(body or b"")
+        for row in self.db.execute(
+                "SELECT source, target, fragment, text, tag, attr, internal FROM links "
+                "WHERE run_id = ? ORDER BY source, target, tag, attr, text, fragment", (run_id,)):
+            feed("link", *row)
+        for url, status, final_url, error, redirects, elapsed, headers, hop_statuses in \
+                self.db.execute("SELECT url, status, final_url, error, redirects, elapsed, "
+                                "headers, redirect_statuses FROM link_status WHERE run_id = ? "
+                                "ORDER BY url", (run_id,)):
+            healthy = error is None and status is not None and status < 400
+            feed("status", url, status, final_url, error, redirects, headers_of(headers),
+                 hop_statuses, elapsed if healthy and offsite(url) else None)
+        for row in self.db.execute("SELECT url, lastmod, sitemap FROM sitemap_entries WHERE "
+                                   "run_id = ? ORDER BY url", (run_id,)):
+            feed("sitemap", *row)
+        for row in self.db.execute("SELECT url, engine, outcome, error, results, blocked FROM "
+                                   "engine_results WHERE run_id = ? ORDER BY url, engine",
+                                   (run_id,)):
+            feed("engine", *row)
+        return digest.hexdigest()
+
     def metrics_at(self, run_id: int, url: str) -> dict[str, Any]:
         return {name: json.loads(value) for name, value in self.db.execute(
             "SELECT name, value FROM page_metrics WHERE run_id = ? AND url = ?", (run_id, url))}
