@@ -46,7 +46,9 @@ def audit(server, root: Path, config: Path, name: str, *extra: str) -> dict:
     wall = time.monotonic() - started
     if result.returncode != 0:
         raise SystemExit(f"{name}: audit failed:\n{result.stderr}")
-    read = lambda f: [json.loads(l) for l in (out / f).read_text("utf-8").splitlines()]  # noqa: E731
+    def read(name: str) -> list[dict]:
+        return [json.loads(line) for line in (out / name).read_text("utf-8").splitlines()]
+
     pages = {p["url"] for p in read("pages.jsonl")}
     return {"wall_seconds": round(wall, 2), "pages": len(pages), "_pages": pages,
             "_findings": {f["fingerprint"] for f in read("findings.jsonl")},
@@ -83,7 +85,8 @@ def main() -> int:
     same = {"pages": single.pop("_pages") == spread.pop("_pages"),
             "findings": single.pop("_findings") == spread.pop("_findings")}
     record = {
-        "benchmark": f"whole audit command, one process against {args.workers} scrapy-redis workers",
+        "benchmark": f"whole audit command, one process against {args.workers} "
+                     "scrapy-redis workers",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "tool_version": __version__,
         "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores, "

@@ -1,6 +1,7 @@
 """Benchmark: incremental re-audit of an unchanged demo site, against its first audit.
 
-    .venv/bin/python bench/incremental.py [--pages 2000] [--concurrency 1]   (make bench-incremental)
+    .venv/bin/python bench/incremental.py [--pages 2000] [--concurrency 1]
+    (make bench-incremental)
 
 Audits the demo site twice into one store (the second run is incremental, the default), then
 once more with --full. Wall time is the whole `audit` command (crawl, checks, report); bytes
@@ -84,7 +85,8 @@ def main() -> int:
     record["targets_met"] = {"wall": record["wall_ratio"] <= 0.20,
                              "bytes": record["bytes_ratio"] <= 0.10, "findings": same}
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"incremental-{args.pages}-c{args.concurrency}.json").write_text(json.dumps(record, indent=2) + "\n")
+    path = RESULTS / f"incremental-{args.pages}-c{args.concurrency}.json"
+    path.write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps(record, indent=2))
     return 0
 

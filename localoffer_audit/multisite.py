@@ -121,7 +121,8 @@ def _headline(data) -> dict[str, Any]:
     counts = data.page_counts()
     return {"pages": counts["total"], "html": counts["html"], "documents": counts["documents"],
             "findings": len(data.findings),
-            **{f"{level}s": data.by_severity.get(level, 0) for level in ("error", "warning", "notice")},
+            **{f"{level}s": data.by_severity.get(level, 0)
+               for level in ("error", "warning", "notice")},
             "started_at": data.run.get("started_at")}
 
 

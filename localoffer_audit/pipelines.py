@@ -65,7 +65,8 @@ class StorePipeline:
             previous = self.store.previous_crawl(config.name, self.run_id)
             if previous is not None:
                 store, before = self.store, previous["run_id"]
-                spider.use_previous(before, previous["pages"], lambda url: store.links_of(before, url))
+                spider.use_previous(before, previous["pages"],
+                                    lambda url: store.links_of(before, url))
         log.info("Run %s started, store %s", self.run_id, db_path)
 
     def process_item(self, item, spider=None):

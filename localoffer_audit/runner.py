@@ -156,7 +156,8 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
         earlier = same_as or reused.get(page.url)
         for check, obj in page_checks:
             if earlier is not None and getattr(check.cls, "content_only", False):
-                collected.extend(store.findings_at(earlier, page.url, (r.code for r in check.rules)))
+                collected.extend(store.findings_at(earlier, page.url,
+                                                   (r.code for r in check.rules)))
                 continue
             try:
                 collected.extend(finish(obj.check_page(page)))

@@ -387,7 +387,7 @@ class Store:
                      json.dumps(list(status.redirects)), status.elapsed, status.method, utcnow(),
                      json.dumps(dict(status.headers)), json.dumps(list(status.redirect_statuses))))
 
-    # --- incremental re-audit: an earlier run's unchanged pages reused -------------------------------
+    # --- incremental re-audit: an earlier run's unchanged pages reused ---------------------------
     def previous_crawl(self, site: str, before: int) -> dict[str, Any] | None:
         """The newest completed run of `site` before run `before`, with what an incremental
         crawl needs of it: each healthy page's validators (ETag, Last-Modified) and the
@@ -399,8 +399,8 @@ class Store:
         run_id = row[0]
         pages = {}
         for url, headers in self.db.execute(
-                "SELECT url, headers FROM pages WHERE run_id = ? AND status = 200 AND error IS NULL "
-                "AND kind IN ('html', 'document') AND redirect_to IS NULL", (run_id,)):
+                "SELECT url, headers FROM pages WHERE run_id = ? AND status = 200 AND error IS "
+                "NULL AND kind IN ('html', 'document') AND redirect_to IS NULL", (run_id,)):
             headers = json.loads(headers or "{}")
             pages[url] = {"etag": headers.get("etag"), "last_modified": headers.get("last-modified")}
         for url, lastmod in self.db.execute(

@@ -21,7 +21,7 @@ def _config(path, name, url, concurrency=1):
 @pytest.fixture(scope="module")
 def two_sites(tmp_path_factory):
     root = tmp_path_factory.mktemp("multisite")
-    with ChainSite(pages=PAGES) as fast, ChainSite(pages=PAGES, delay=0.25) as slow:
+    with ChainSite(pages=PAGES) as fast, ChainSite(pages=PAGES, delay=0.5) as slow:
         configs = [_config(root / "fast.toml", "Fast <b>Council</b> & Co", fast.url),
                    _config(root / "slow.toml", "Slow Council", slow.url)]
         result = run_cli("audit", *map(str, configs), "--out", str(root / "out"), "--no-progress")
