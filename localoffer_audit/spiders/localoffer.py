@@ -666,8 +666,13 @@ class LocalOfferSpider(scrapy.Spider):
             self.crawler.stats.inc_value("localoffer/sitemap/urls")
             lastmod = entry.get("lastmod")
             yield SitemapEntryItem(url, lastmod, response.url)
-            if lastmod and self.previous_pages.get(url, {}).get("lastmod") == lastmod:
-                self.unchanged.add(url)  # the site says so: no need to ask
+            known = self.previous_pages.get(url, {})
+            if lastmod and known.get("lastmod") == lastmod and not (
+                    known.get("etag") or known.get("last_modified")):
+                # No validator to ask with, but the site says it is unchanged: not fetched.
+                # (With a validator a conditional request is exact and costs no body: sitemaps
+                # often keep a lastmod while the page is edited.)
+                self.unchanged.add(url)
             if self.is_internal(url) and is_crawlable_scheme(url):
                 # Sitemap entries are entry points, like start URLs: they start at 0 clicks.
                 yield from self.follow(url, 0, "a")
