@@ -10,7 +10,8 @@ BROWSER_STAMP := $(VENV)/.browser-stamp
 # downloads a browser here.
 PYTEST_ARGS ?=
 
-.PHONY: install browser-deps demo test docs bench bench-accuracy bench-report bench-gds clean
+.PHONY: install browser-deps redis-deps demo test docs bench bench-accuracy bench-report bench-gds \
+	bench-incremental bench-distributed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,10 +39,23 @@ browser-deps: $(BROWSER_STAMP)
 		echo "note: chromium is not installed and this is not root: the browser tests will skip"; \
 	fi
 
+# redis-server for the --distributed tests (tests/test_distributed.py) comes from Debian (apt)
+# when we are root; otherwise those tests skip and say so.
+redis-deps:
+	@if command -v redis-server >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's redis-server for the distributed-crawl tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends redis-server >/dev/null) \
+		|| echo "warning: could not install redis-server: the distributed tests will skip"; \
+	else \
+		echo "note: redis-server is not installed and this is not root: the distributed tests will skip"; \
+	fi
+
 demo: install
 	$(BIN)/localoffer-audit demo --out demo-out
 
-test: install browser-deps
+test: install browser-deps redis-deps
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 docs: install
@@ -58,6 +72,14 @@ bench-report: install
 
 bench-gds: install
 	$(BIN)/python bench/gds_audit.py
+
+# Incremental re-audit of an unchanged demo site: wall time and bytes against the first run.
+bench-incremental: install
+	$(BIN)/python bench/incremental.py
+
+# The crawl on scrapy-redis: one process against two workers (needs redis-server: redis-deps).
+bench-distributed: install redis-deps
+	$(BIN)/python bench/distributed.py
 
 clean:
 	rm -rf $(VENV) demo-out *.egg-info .pytest_cache tests/actual

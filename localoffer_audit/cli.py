@@ -54,10 +54,17 @@ def _err_note(message: str) -> None:
 
 # ---- shared option groups -------------------------------------------------------------------
 
-def _add_crawl_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("target", metavar="URL_OR_CONFIG", nargs="?",
-                   help="a start URL (http:// or https://) or a site TOML config file "
-                        "(with --resume RUN it may be left out: the run's stored config is used)")
+def _add_crawl_options(p: argparse.ArgumentParser, many: bool = False) -> None:
+    if many:
+        p.add_argument("targets", metavar="URL_OR_CONFIG", nargs="*",
+                       help="a start URL (http:// or https://) or a site TOML config file "
+                            "(with --resume RUN it may be left out: the run's stored config is "
+                            "used); several (e.g. sites/*.toml) audit the sites together, one "
+                            "report each in OUT/SITE/ and an index in OUT/index.html")
+    else:
+        p.add_argument("target", metavar="URL_OR_CONFIG", nargs="?",
+                       help="a start URL (http:// or https://) or a site TOML config file "
+                            "(with --resume RUN it may be left out: the run's stored config is used)")
     p.add_argument("--config", metavar="FILE", help="site TOML config (when the target is a URL)")
     p.add_argument("--db", metavar="PATH", help="SQLite store (default: OUT/localoffer-audit.sqlite, "
                    f"or ${defaults.ENV_DB})")
@@ -67,10 +74,22 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", nargs="?", const="latest", metavar="RUN",
                    help="continue an interrupted run (default: the latest one of this site) "
                         "without fetching its stored pages again")
+    p.add_argument("--full", action="store_true",
+                   help="fetch and check every page and off-site link again, ignoring the "
+                        "site's previous run and the link cache (default: incremental, "
+                        "[crawl].incremental)")
     p.add_argument("--a11y-engine", metavar="ENGINE",
                    help="also render each page in headless Chromium and run this accessibility "
                         f"engine: {' or '.join(defaults.A11Y_ENGINES)} (default: "
                         f"[crawl].a11y_engine, {defaults.A11Y_ENGINE}; axe needs `make browser-deps`)")
+    p.add_argument("--distributed", metavar="REDIS_URL",
+                   help="crawl on scrapy-redis: the request queue and dupefilter live in this "
+                        "Redis (e.g. redis://127.0.0.1:6379), shared by --workers local worker "
+                        "processes and any `localoffer-audit worker REDIS_URL` elsewhere "
+                        "(see docs/scaling.md)")
+    p.add_argument("--workers", type=int, default=defaults.DISTRIBUTED_WORKERS, metavar="N",
+                   help="with --distributed: worker processes to start here "
+                        f"(default: {defaults.DISTRIBUTED_WORKERS}; 0: only remote workers)")
     p.add_argument("--no-progress", action="store_true", help="no progress display")
     p.add_argument("-v", "--verbose", action="store_true", help="show the crawler's log")
 
@@ -98,7 +117,7 @@ def build_parser() -> ArgumentParser:
                                 parser_class=ArgumentParser)
 
     p = sub.add_parser("audit", help="crawl, check and report in one go")
-    _add_crawl_options(p)
+    _add_crawl_options(p, many=True)
     p.add_argument("--out", required=True, metavar="DIR", help="where to write the report files")
     _add_fail_on(p)
     _add_baseline(p)
@@ -137,6 +156,13 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="SQLite store (default: ./localoffer-audit.sqlite)")
     p.add_argument("--out", required=True, metavar="FILE", help="the baseline file to write")
 
+    p = sub.add_parser("worker", help="help with a --distributed crawl: take pages from its "
+                                      "Redis queue until the crawl is done")
+    p.add_argument("redis_url", metavar="REDIS_URL", help="the coordinator's --distributed URL")
+    p.add_argument("--site", metavar="NAME", help="the site to help with (default: the crawl "
+                                                  "most recently started on this Redis)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show the crawler's log")
+
     p = sub.add_parser("rules", help="list every installed rule")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -162,7 +188,9 @@ def _is_url(text: str) -> bool:
 def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     return {
         "crawl": {"max_pages": args.max_pages, "concurrency_per_host": args.concurrency,
-                  "delay": args.delay, "a11y_engine": getattr(args, "a11y_engine", None)},
+                  "delay": args.delay, "a11y_engine": getattr(args, "a11y_engine", None),
+                  **({"incremental": False, "link_cache_hours": 0} if getattr(args, "full", False)
+                     else {})},
         "audit": {"fail_on": getattr(args, "fail_on", None)},
         "db": {"path": args.db},
     }
@@ -298,8 +326,17 @@ def do_crawl(config: AuditConfig, db: Path, args, resume: int | None = None) -> 
 
     Store(db).close()  # fail early, with a clear message, if the store is unusable
     engine = require_engine(config.crawl["a11y_engine"])  # and if the engine cannot run here
-    outcome = run_crawl(config, db, progress=not args.no_progress,
-                        log_level="INFO" if args.verbose else "CRITICAL", resume=resume)
+    if getattr(args, "distributed", None):
+        from .distributed import coordinate
+
+        if resume:
+            raise ConfigError("--resume cannot continue a --distributed crawl; start it again")
+        if args.workers < 0:
+            raise ConfigError(f"--workers must be 0 or more, got {args.workers}")
+        outcome = coordinate(config, db, args.distributed, args.workers, verbose=args.verbose)
+    else:
+        outcome = run_crawl(config, db, progress=not args.no_progress,
+                            log_level="INFO" if args.verbose else "CRITICAL", resume=resume)
     if outcome["reason"] == "shutdown":
         raise KeyboardInterrupt
     with Store(db) as store:
@@ -377,6 +414,12 @@ def print_summary(console, data, written: Sequence[Path], baseline: str | None =
 # ---- commands -------------------------------------------------------------------------------
 
 def cmd_audit(args) -> int:
+    targets = args.targets
+    if len(targets) > 1:
+        from .multisite import audit_sites
+
+        return audit_sites(args, targets)
+    args.target = targets[0] if targets else None
     config, db, resumed = crawl_setup(args, args.out, "audit")
     baseline = _read_baseline(args.baseline)  # before crawling: a bad file costs nothing
     out = Path(args.out)
@@ -558,6 +601,12 @@ def cmd_explain(args) -> int:
     raise ConfigError(f"no rule {wanted!r} (see `localoffer-audit rules`)")
 
 
+def cmd_worker(args) -> int:
+    from .distributed import run_worker
+
+    return run_worker(args.redis_url, args.site, "INFO" if args.verbose else "CRITICAL")
+
+
 def cmd_demo(args) -> int:
     from .demo_audit import run_demo
 
@@ -566,7 +615,7 @@ def cmd_demo(args) -> int:
 
 COMMANDS = {"audit": cmd_audit, "crawl": cmd_crawl, "check": cmd_check, "report": cmd_report,
             "runs": cmd_runs, "diff": cmd_diff, "baseline": cmd_baseline, "rules": cmd_rules,
-            "explain": cmd_explain, "demo": cmd_demo}
+            "explain": cmd_explain, "demo": cmd_demo, "worker": cmd_worker}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

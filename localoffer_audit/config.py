@@ -131,6 +131,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[str, Any], Any], Any]]] = {
         "delay": (_float_at_least(0), defaults.CRAWL_DELAY_SECONDS),
         "exclude": (_regex_list, defaults.CRAWL_EXCLUDE),
         "include": (_regex_list, defaults.CRAWL_INCLUDE),
+        "incremental": (_bool, defaults.CRAWL_INCREMENTAL),
         "link_cache_hours": (_float_at_least(0), defaults.CRAWL_LINK_CACHE_HOURS),
         "max_depth": (_int_at_least(0), defaults.CRAWL_MAX_DEPTH),
         "max_pages": (_int_at_least(1), defaults.CRAWL_MAX_PAGES),

@@ -43,10 +43,25 @@ def _basic_auth(config: AuditConfig) -> dict[str, Any]:
 
 
 def run_crawl(config: AuditConfig, db_path: str | Path, *, progress: bool = True,
-              log_level: str = "WARNING", resume: int | None = None) -> dict[str, Any]:
+              log_level: str = "WARNING", resume: int | None = None,
+              distributed: str | None = None) -> dict[str, Any]:
     """Crawl in this process (Twisted's reactor runs once per process). Returns the spider's
     run id and the finish reason; the pipeline has already written everything to the store.
     With `resume`, that interrupted run is continued instead of a new one begun."""
+    outcome = run_crawls([(config, db_path, resume)], progress=progress, log_level=log_level,
+                         distributed=distributed)[0]
+    if outcome.get("store_failure"):  # disk full, read-only...: one line, exit 2
+        raise StoreWriteError(outcome["store_failure"])
+    if "run_id" not in outcome:
+        raise RuntimeError("the crawl did not start (see the log above)")
+    return outcome
+
+
+def run_crawls(sites: list[tuple[AuditConfig, str | Path, int | None]], *, progress: bool = True,
+               log_level: str = "WARNING", distributed: str | None = None) -> list[dict[str, Any]]:
+    """Crawl several sites at once in this process, one Scrapy crawler each: every crawler has
+    its own per-host download slots, so a slow site never holds up the others. Returns one
+    outcome per site, in order (run_id, reason, stats; store_failure if the store refused)."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -56,26 +71,36 @@ def run_crawl(config: AuditConfig, db_path: str | Path, *, progress: bool = True
     settings = Settings()
     settings.setmodule(scrapy_settings, priority="project")
     # The command's own logging handler shows the log; Scrapy must not add a second one.
-    settings.setdict({"LOCALOFFER_DB": str(db_path), "LOCALOFFER_PROGRESS": progress,
-                      "LOG_LEVEL": log_level, "LOG_INSTALL_ROOT_HANDLER": False,
-                      "LOCALOFFER_RESUME_RUN": resume or 0},
+    settings.setdict({"LOCALOFFER_PROGRESS": progress and len(sites) == 1,
+                      "LOG_LEVEL": log_level, "LOG_INSTALL_ROOT_HANDLER": False},
                      priority="cmdline")
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(LocalOfferSpider)
-    outcome: dict[str, Any] = {}
-
-    def closed(spider, reason):
-        outcome.update(run_id=spider.run_id, reason=reason,
-                       stats=dict(crawler.stats.get_stats()))
-
+    outcomes: list[dict[str, Any]] = []
+    crawlers, receivers = [], []
     from scrapy import signals
 
-    crawler.signals.connect(closed, signal=signals.spider_closed)
-    process.crawl(crawler, audit_config=config)
+    for config, db_path, resume in sites:
+        crawler = process.create_crawler(LocalOfferSpider)  # with its own copy of the settings
+        crawler.settings.setdict({"LOCALOFFER_DB": str(db_path),
+                                  "LOCALOFFER_RESUME_RUN": resume or 0}, priority="cmdline")
+        if distributed:
+            from .distributed import redis_settings
+
+            crawler.settings.setdict(redis_settings(distributed, config), priority="cmdline")
+        outcome: dict[str, Any] = {}
+
+        def closed(spider, reason, outcome=outcome, crawler=crawler):
+            outcome.update(run_id=spider.run_id, reason=reason,
+                           stats=dict(crawler.stats.get_stats()))
+
+        crawler.signals.connect(closed, signal=signals.spider_closed)
+        receivers.append(closed)  # signals hold receivers weakly: keep each one alive
+        outcomes.append(outcome)
+        crawlers.append(crawler)
+        process.crawl(crawler, audit_config=config)
     process.start()
-    failure = getattr(crawler.spider, "store_failure", None)
-    if failure:  # disk full, read-only...: one line, exit 2; what was committed is intact
-        raise StoreWriteError(failure)
-    if "run_id" not in outcome:
-        raise RuntimeError("the crawl did not start (see the log above)")
-    return outcome
+    for crawler, outcome in zip(crawlers, outcomes):
+        failure = getattr(crawler.spider, "store_failure", None)
+        if failure:
+            outcome["store_failure"] = failure
+    return outcomes

@@ -18,6 +18,9 @@ CRAWL_CONCURRENCY_PER_HOST = 4  # polite for a council web server; tests and the
 CRAWL_DELAY_SECONDS = 0.25
 CRAWL_EXCLUDE: tuple[str, ...] = ()  # regexes; a matching URL is status-checked, not crawled
 CRAWL_INCLUDE: tuple[str, ...] = ()
+# Re-audits reuse the previous run of the site: conditional requests (ETag/Last-Modified), pages
+# whose sitemap lastmod is unchanged are not fetched, and checks of unchanged pages are reused.
+CRAWL_INCREMENTAL = True
 CRAWL_LINK_CACHE_HOURS = 24.0  # healthy off-site link results are reused this long; 0 turns it off  # regexes; when set, only matching internal URLs are crawled
 CRAWL_MAX_DEPTH = 12  # clicks from a start URL
 CRAWL_MAX_PAGES = 5000
@@ -34,6 +37,9 @@ CRAWL_STRIP_PARAMS: tuple[str, ...] = (
 )
 CRAWL_TIMEOUT_SECONDS = 20.0
 CRAWL_USER_AGENT = f"{TOOL_NAME}/{{version}} (+{CONTACT_URL}; SEND Local Offer audit)"
+
+# Distributed crawling on scrapy-redis (--distributed REDIS_URL): local worker processes
+DISTRIBUTED_WORKERS = 2
 
 # Real-browser accessibility engine ([crawl].a11y_engine*): renders stored pages after the crawl
 A11Y_ENGINE = "none"  # none | axe

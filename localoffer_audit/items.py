@@ -30,3 +30,11 @@ class SitemapEntryItem:
     url: str
     lastmod: str | None
     sitemap: str
+
+
+@dataclass
+class ReusedPageItem:
+    """An unchanged page (304, or the same sitemap lastmod): the earlier run's copy is kept."""
+    url: str
+    from_run: int
+    depth: int | None

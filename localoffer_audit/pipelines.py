@@ -13,7 +13,7 @@ from scrapy import signals
 
 from . import __version__
 from .errors import StoreError
-from .items import LinksItem, LinkStatusItem, PageItem, SitemapEntryItem
+from .items import LinksItem, LinkStatusItem, PageItem, ReusedPageItem, SitemapEntryItem
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,12 @@ class StorePipeline:
         spider.run_id = self.run_id
         spider.db_path = str(db_path)
         spider.link_cache = self.store.cached_links(config.crawl["link_cache_hours"])
+        if config.crawl["incremental"] and not resume:
+            previous = self.store.previous_crawl(config.name, self.run_id)
+            if previous is not None:
+                store, before = self.store, previous["run_id"]
+                spider.use_previous(before, previous["pages"],
+                                    lambda url: store.links_of(before, url))
         log.info("Run %s started, store %s", self.run_id, db_path)
 
     def process_item(self, item, spider=None):
@@ -80,17 +86,7 @@ class StorePipeline:
         return item
 
     def _write(self, item) -> None:
-        store, run_id = self.store, self.run_id
-        if isinstance(item, PageItem):
-            store.add_page(run_id, item.record)
-        elif isinstance(item, LinksItem):
-            store.add_links(run_id, item.links)
-        elif isinstance(item, LinkStatusItem):
-            store.add_link_status(run_id, item.status)
-            if item.offsite:
-                store.cache_link_result(item.status)
-        elif isinstance(item, SitemapEntryItem):
-            store.add_sitemap_entry(run_id, item.url, item.lastmod, item.sitemap)
+        write_item(self.store, self.run_id, item)
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.store is None:
@@ -131,3 +127,20 @@ def _jsonable(stats: dict) -> dict:
         else:
             out[key] = str(value)
     return out
+
+
+def write_item(store: Store, run_id: int, item) -> None:
+    """One thing the spider recorded, into a run of the store (also used by the distributed
+    coordinator for items that workers send through Redis)."""
+    if isinstance(item, PageItem):
+        store.add_page(run_id, item.record)
+    elif isinstance(item, LinksItem):
+        store.add_links(run_id, item.links)
+    elif isinstance(item, LinkStatusItem):
+        store.add_link_status(run_id, item.status)
+        if item.offsite:
+            store.cache_link_result(item.status)
+    elif isinstance(item, ReusedPageItem):
+        store.copy_page(item.from_run, run_id, item.url, item.depth)
+    elif isinstance(item, SitemapEntryItem):
+        store.add_sitemap_entry(run_id, item.url, item.lastmod, item.sitemap)

@@ -17,6 +17,7 @@ from .models import INTERNAL_FAMILY, Finding, Rule, Severity, Site
 from .registry import (LoadedCheck, all_rules, discover_checks, enabled_rule_codes, instantiate,
                        validate_selectors)
 from .store import Store
+from .urls import matches_host
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,40 @@ def _words(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def check_signature(config: AuditConfig) -> str:
+    """What a page's check results depend on besides its content: this version and the
+    [audit], [checks] and [[owners]] it was checked with (rules, options, severities, owners)."""
+    import hashlib
+    import json
+
+    from . import __version__
+
+    settings = {k: v for k, v in config.to_dict().items() if k in ("audit", "checks", "owners")}
+    text = json.dumps([__version__, settings], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def reusable_pages(store: Store, run_id: int, signature: str) -> dict[str, int]:
+    """Pages an incremental crawl kept unchanged from an earlier run whose content-only check
+    results can be reused: that run was checked with the same signature."""
+    reused = store.reused_pages(run_id)
+    usable = set()
+    for earlier in set(reused.values()):
+        other = store.run(earlier)
+        if other["status"] == "checked" and other["stats"].get("check_signature") == signature:
+            usable.add(earlier)
+    return {url: earlier for url, earlier in reused.items() if earlier in usable}
+
+
+def _unchanged_run(store: Store, reused: dict[str, int], digest: str) -> int | None:
+    """The earlier run (checked with the same signature) whose crawl data is the same as this
+    run's by Store.crawl_digest, if the pages were kept from one."""
+    for earlier in set(reused.values()):
+        if store.run(earlier)["stats"].get("crawl_digest") == digest:
+            return earlier
+    return None
+
+
 def run_checks(store: Store, run_id: int, config: AuditConfig,
                on_page: Callable[[int], None] | None = None,
                checks: Sequence[LoadedCheck] | None = None) -> CheckOutcome:
@@ -122,16 +157,33 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
     collected: list[Finding] = []
     measured: list[tuple[str, str, object]] = []
     measurers = [(c, obj) for c, obj in active if hasattr(obj, "measure_page")]
+    signature = check_signature(config)
+    reused = reusable_pages(store, run_id, signature)
+    digest = store.crawl_digest(run_id, lambda url: not matches_host(url, config.allowed_hosts))
+    # Nothing the checks read has changed since the run the pages were kept from: its site-check
+    # results hold as they are (date rules, which are page checks, still run on every page).
+    same_as = _unchanged_run(store, reused, digest)
     pages = 0
     for page in store.iter_pages(run_id):
         pages += 1
+        earlier = same_as or reused.get(page.url)
         for check, obj in page_checks:
+            if earlier is not None and getattr(check.cls, "content_only", False):
+                collected.extend(store.findings_at(earlier, page.url,
+                                                   (r.code for r in check.rules)))
+                continue
             try:
                 collected.extend(finish(obj.check_page(page)))
             except Exception as exc:  # one bad page must not stop the audit
                 log.warning("check %s failed on %s: %s", check.name, page.url, exc)
                 collected.extend(finish([_crash(check.name, page.url, exc)]))
         for check, obj in measurers:
+            if earlier is not None and (getattr(check.cls, "content_only", False)
+                                        or (same_as and check.kind == "site")):
+                values = store.metrics_at(earlier, page.url)
+                measured.extend((page.url, name, values[name]) for name in check.metrics
+                                if name in values)
+                continue
             try:
                 measured.extend((page.url, name, value)
                                 for name, value in obj.measure_page(page).items())
@@ -153,7 +205,13 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
                     page_owner=lambda url: config.ownership.owner_for(url)[0],
                     engine_loader=lambda: store.iter_engine_results(run_id),
                     rules={r.code: r for r in rules})
+        if same_as:
+            site_measured.update(store.site_metrics(same_as))
         for check, obj in site_checks:
+            if same_as:
+                collected.extend(store.findings_of_rules(same_as, (r.code for r in check.rules),
+                                                         crash_selector=check.name))
+                continue
             try:
                 collected.extend(finish(obj.check_site(site)))
                 if hasattr(obj, "measure_site"):
@@ -164,5 +222,8 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
     store.replace_site_metrics(run_id, site_measured)
     collected = drop_engine_duplicates(collected)
     count = store.replace_findings(run_id, collected)
+    store.update_run_stats(run_id, {"check_signature": signature, "crawl_digest": digest,
+                                    "checks_reused_pages": len(reused),
+                                    "site_checks_reused_from": same_as})
     crashed = sum(1 for f in collected if f.rule == CHECK_CRASHED.code)
     return CheckOutcome(run_id, count, pages, [c.name for c, _ in active], crashed)

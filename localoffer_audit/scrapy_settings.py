@@ -12,6 +12,7 @@ DOWNLOADER_MIDDLEWARES = {
     # RFC 9309: robots.txt answering 5xx or unreachable means disallow all
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "localoffer_audit.middlewares.StrictRobotsTxtMiddleware": 100,
+    "localoffer_audit.middlewares.ReuseUnchangedMiddleware": 110,  # after robots.txt and the guard
 }
 EXTENSIONS = {"localoffer_audit.progress.ProgressExtension": 500}
 

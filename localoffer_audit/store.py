@@ -11,6 +11,8 @@ Schema changelog:
      site_metrics (whole-site results, e.g. required-topic coverage for coverage.json).
   3: engine_results (raw results of the real-browser accessibility engine, one row per rendered
      page, so the check stage turns them into findings offline and re-runnably).
+  4: pages.reused_from (incremental re-audit: the earlier run whose stored copy of an unchanged
+     page, answered 304 or unchanged by its sitemap lastmod, was reused); findings_by_url index.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from .errors import StoreError, StoreWriteError
 from .models import Finding, Link, LinkStatus, Page, Severity
 from .urls import redact, redact_bytes
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA_V1 = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -165,6 +167,9 @@ CREATE TABLE engine_results (        -- the real-browser accessibility engine (a
     rendered_at TEXT,
     PRIMARY KEY (run_id, url, engine)
 )""",
+    4: """
+ALTER TABLE pages ADD COLUMN reused_from INTEGER;  -- run whose copy of an unchanged page was kept
+CREATE INDEX findings_by_url ON findings(run_id, url)""",
 }
 
 HEADER_KEYS = ("content-type", "content-length", "last-modified", "etag", "date", "location",
@@ -381,6 +386,125 @@ class Store:
                     (run_id, status.url, status.status, status.final_url, status.error,
                      json.dumps(list(status.redirects)), status.elapsed, status.method, utcnow(),
                      json.dumps(dict(status.headers)), json.dumps(list(status.redirect_statuses))))
+
+    # --- incremental re-audit: an earlier run's unchanged pages reused ---------------------------
+    def previous_crawl(self, site: str, before: int) -> dict[str, Any] | None:
+        """The newest completed run of `site` before run `before`, with what an incremental
+        crawl needs of it: each healthy page's validators (ETag, Last-Modified) and the
+        sitemap lastmod it had. None when there is no such run."""
+        row = self.db.execute("SELECT MAX(id) FROM runs WHERE site = ? AND id < ? AND status IN "
+                              "('crawled', 'checked')", (site, before)).fetchone()
+        if row[0] is None:
+            return None
+        run_id = row[0]
+        pages = {}
+        for url, headers in self.db.execute(
+                "SELECT url, headers FROM pages WHERE run_id = ? AND status = 200 AND error IS "
+                "NULL AND kind IN ('html', 'document') AND redirect_to IS NULL", (run_id,)):
+            headers = json.loads(headers or "{}")
+            pages[url] = {"etag": headers.get("etag"), "last_modified": headers.get("last-modified")}
+        for url, lastmod in self.db.execute(
+                "SELECT url, lastmod FROM sitemap_entries WHERE run_id = ? AND lastmod IS NOT NULL",
+                (run_id,)):
+            if url in pages:
+                pages[url]["lastmod"] = lastmod
+        return {"run_id": run_id, "pages": pages}
+
+    def links_of(self, run_id: int, source: str) -> list[tuple[str, str]]:
+        """(target, tag) of one stored page's links, in the order they were recorded."""
+        return self.db.execute("SELECT target, tag FROM links WHERE run_id = ? AND source = ? "
+                               "ORDER BY rowid", (run_id, source)).fetchall()
+
+    def copy_page(self, from_run: int, to_run: int, url: str, depth: int | None) -> None:
+        """Reuse an unchanged page: its stored row and links go into `to_run` (links first, as
+        the spider writes them), marked reused_from; fetched_at is now, when it was confirmed."""
+        self._queue("INSERT INTO links (run_id, source, target, fragment, text, tag, attr, internal) "
+                    "SELECT ?, source, target, fragment, text, tag, attr, internal FROM links "
+                    "WHERE run_id = ? AND source = ? ORDER BY rowid", (to_run, from_run, url))
+        self._queue("INSERT OR REPLACE INTO pages (run_id, url, final_url, status, content_type, "
+                    "kind, title, depth, size, word_count, fetched_at, elapsed, headers, body, "
+                    "encoding, redirect_to, error, reused_from) SELECT ?, url, final_url, status, "
+                    "content_type, kind, title, ?, size, word_count, ?, elapsed, headers, body, "
+                    "encoding, redirect_to, error, ? FROM pages WHERE run_id = ? AND url = ?",
+                    (to_run, depth, utcnow(), from_run, from_run, url))
+
+    def reused_pages(self, run_id: int) -> dict[str, int]:
+        """URL -> the run whose copy of the page this run reused."""
+        return dict(self.db.execute("SELECT url, reused_from FROM pages WHERE run_id = ? AND "
+                                    "reused_from IS NOT NULL", (run_id,)))
+
+    def findings_at(self, run_id: int, url: str, rules: Iterable[str]) -> list[Finding]:
+        """A run's stored findings on one page from the given rules (as findings() builds them)."""
+        rules = tuple(rules)
+        rows = self.db.execute(
+            "SELECT rule, rule_name, family, severity, url, message, fix, target, selector, "
+            "snippet, owner, owner_contact, extra FROM findings WHERE run_id = ? AND url = ? AND "
+            f"rule IN ({','.join('?' * len(rules))})", (run_id, url, *rules))
+        return [_finding(r) for r in rows]
+
+    def findings_of_rules(self, run_id: int, rules: Iterable[str],
+                          crash_selector: str | None = None) -> list[Finding]:
+        """A run's stored findings from the given rules (and INT001 crashes of one check)."""
+        rules = tuple(rules)
+        rows = self.db.execute(
+            "SELECT rule, rule_name, family, severity, url, message, fix, target, selector, "
+            "snippet, owner, owner_contact, extra FROM findings WHERE run_id = ? AND "
+            f"(rule IN ({','.join('?' * len(rules))}) OR (rule = 'INT001' AND selector = ?))",
+            (run_id, *rules, crash_selector))
+        return [_finding(r) for r in rows]
+
+    def crawl_digest(self, run_id: int, offsite) -> str:
+        """A digest of everything the checks read of a run, except what differs between two
+        crawls of an unchanged site without mattering to any check: fetch times (the date rules
+        are always run again), response times of pages and of internal resources, Date headers,
+        and whether a link result came from the cache. Two runs with the same digest give the
+        same site-check results. `offsite(url)` tells off-site addresses (their response time
+        matters: slow partner sites)."""
+        import hashlib
+
+        digest = hashlib.sha256()
+
+        def feed(*values: Any) -> None:
+            digest.update(repr(values).encode("utf-8", "replace"))
+
+        def headers_of(text: str | None) -> list:
+            headers = json.loads(text or "{}")
+            headers.pop("date", None)
+            return sorted(headers.items())
+
+        for (url, final_url, status, content_type, kind, title, depth, redirect_to, error,
+             encoding, headers, body, fetched_at) in self.db.execute(
+                "SELECT url, final_url, status, content_type, kind, title, depth, redirect_to, "
+                "error, encoding, headers, body, fetched_at FROM pages WHERE run_id = ? "
+                "ORDER BY url", (run_id,)):
+            # The Open Referral feed's checks measure staleness from the day it was fetched.
+            day = (fetched_at or "")[:10] if kind == "feed" else None
+            feed("page", url, final_url, status, content_type, kind, title, depth, redirect_to,
+                 error, encoding, headers_of(headers), day)
+            digest.update(body or b"")
+        for row in self.db.execute(
+                "SELECT source, target, fragment, text, tag, attr, internal FROM links "
+                "WHERE run_id = ? ORDER BY source, target, tag, attr, text, fragment", (run_id,)):
+            feed("link", *row)
+        for url, status, final_url, error, redirects, elapsed, headers, hop_statuses in \
+                self.db.execute("SELECT url, status, final_url, error, redirects, elapsed, "
+                                "headers, redirect_statuses FROM link_status WHERE run_id = ? "
+                                "ORDER BY url", (run_id,)):
+            healthy = error is None and status is not None and status < 400
+            feed("status", url, status, final_url, error, redirects, headers_of(headers),
+                 hop_statuses, elapsed if healthy and offsite(url) else None)
+        for row in self.db.execute("SELECT url, lastmod, sitemap FROM sitemap_entries WHERE "
+                                   "run_id = ? ORDER BY url", (run_id,)):
+            feed("sitemap", *row)
+        for row in self.db.execute("SELECT url, engine, outcome, error, results, blocked FROM "
+                                   "engine_results WHERE run_id = ? ORDER BY url, engine",
+                                   (run_id,)):
+            feed("engine", *row)
+        return digest.hexdigest()
+
+    def metrics_at(self, run_id: int, url: str) -> dict[str, Any]:
+        return {name: json.loads(value) for name, value in self.db.execute(
+            "SELECT name, value FROM page_metrics WHERE run_id = ? AND url = ?", (run_id, url))}
 
     # --- the off-site link cache (kept across runs) ----------------------------------------------
     def cache_link_result(self, status: LinkStatus) -> None:
@@ -622,10 +746,7 @@ class Store:
             "SELECT rule, rule_name, family, severity, url, message, fix, target, selector, "
             "snippet, owner, owner_contact, extra FROM findings WHERE run_id = ? "
             "ORDER BY url, rule, fingerprint", (run_id,))
-        return [Finding(rule=r[0], rule_name=r[1], family=r[2], severity=Severity(r[3]), url=r[4],
-                        message=r[5], fix=r[6] or "", target=r[7], selector=r[8], snippet=r[9],
-                        owner=r[10] or "", owner_contact=r[11] or "", extra=json.loads(r[12] or "{}"))
-                for r in rows]
+        return [_finding(r) for r in rows]
 
     def sitemap_entries(self, run_id: int) -> dict[str, str | None]:
         return dict(self.db.execute("SELECT url, lastmod FROM sitemap_entries WHERE run_id = ?",
@@ -688,6 +809,12 @@ class _Transaction:
     def _failed(self, exc: BaseException) -> StoreWriteError:
         return StoreWriteError(f"cannot write to the store {self.path}: {exc} "
                                "(is the disk full, or the directory read-only?)")
+
+
+def _finding(r: tuple) -> Finding:
+    return Finding(rule=r[0], rule_name=r[1], family=r[2], severity=Severity(r[3]), url=r[4],
+                   message=r[5], fix=r[6] or "", target=r[7], selector=r[8], snippet=r[9],
+                   owner=r[10] or "", owner_contact=r[11] or "", extra=json.loads(r[12] or "{}"))
 
 
 def _redacted(params: tuple) -> tuple:

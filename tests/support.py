@@ -47,15 +47,20 @@ class ChainSite:
     def __init__(self, pages: int = 200, delay: float = 0.0, extras: bool = False) -> None:
         self.pages, self.delay, self.extras = pages, delay, extras
         self.requests: list[str] = []
+        # (path, time.monotonic()) when each request arrived and when it was answered
+        self.arrived: list[tuple[str, float]] = []
+        self.answered: list[tuple[str, float]] = []
         self.user_agents: set[str] = set()
         site = self
 
         class Handler(QuietHandler):
             def do_GET(self):
                 site.requests.append(self.path)
+                site.arrived.append((self.path, time.monotonic()))
                 site.user_agents.add(self.headers.get("User-Agent", ""))
                 if site.delay:
                     time.sleep(site.delay)
+                site.answered.append((self.path, time.monotonic()))
                 if self.path == "/robots.txt":
                     return self._send(200, "text/plain", b"User-agent: *\nDisallow:\n")
                 if self.path == "/big":  # linked from /p/0: larger than a small size cap

@@ -168,6 +168,7 @@ class StaticAccessibility(NoOptions):
     """WCAG failures that can be seen in the HTML alone."""
 
     name = "accessibility"
+    content_only = True  # same content, same results: reused for unchanged pages
     rules = (LANG_MISSING, LANG_INVALID, IMG_ALT_MISSING, IFRAME_TITLE_MISSING, META_REFRESH, ZOOM_DISABLED,
              HEADING_SKIPPED, HEADING_EMPTY, IMG_ALT_MEANINGLESS, LINK_NAME_MISSING,
              LINK_TEXT_AMBIGUOUS, FIELD_LABEL_MISSING, TABLE_HEADERS_MISSING,

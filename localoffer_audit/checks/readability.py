@@ -268,6 +268,7 @@ class ReadabilityCheck:
     """Reading age, long sentences, unexplained acronyms and words to avoid."""
 
     name = NAME
+    content_only = True  # same content, same results: reused for unchanged pages
     rules = (ABOVE_TARGET, HARD_TO_READ, VERY_HARD_TO_READ, LONG_SENTENCES,
              ACRONYM_NOT_EXPLAINED, WORD_TO_AVOID)
     metrics = ("readability", "readability_words", "readability_sentences",

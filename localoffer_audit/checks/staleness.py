@@ -454,6 +454,7 @@ class OutdatedTermsCheck:
     """SEND terms that went out of use, in the page's own words (title and main content)."""
 
     name = "outdated-terms"
+    content_only = True  # same content, same results: reused for unchanged pages
     rules = (OUTDATED_TERM, POSSIBLY_OUTDATED_TERM)
 
     def __init__(self, terms: list[Term]) -> None:

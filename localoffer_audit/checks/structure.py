@@ -30,6 +30,7 @@ class PageStructure(NoOptions):
     """Titles and h1s: how screen-reader users and search engines know where they are."""
 
     name = "page-structure"
+    content_only = True  # same content, same results: reused for unchanged pages
     rules = (TITLE_MISSING, H1_MISSING)
 
     def check_page(self, page: Page) -> Iterable[Finding]:

@@ -49,8 +49,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if not head and body:
+        sent = len(body) if not head and body else 0
+        if sent:
             self.wfile.write(body)
+        demo = getattr(self, "demo", None)
+        if demo is not None:  # what was sent, so tests can count bytes (incremental re-audits)
+            demo._log_response(self.command, self.path, status, sent)
 
 
 class _SiteHandler(_Handler):
@@ -99,15 +103,21 @@ class _SiteHandler(_Handler):
                 return
         else:
             body = demo._fill(resolved.html.encode("utf-8"), host)
-            headers["Cache-Control"] = "no-cache"
+            headers["Cache-Control"] = "no-cache"  # revalidate each time: an ETag, no date
+            if resolved.status == 200:
+                etag = '"' + hashlib.md5(body).hexdigest() + '"'
+                headers["ETag"] = etag
+                if self._not_modified(etag, None):
+                    self._send(304, b"", {"ETag": etag}, True)
+                    return
         self._send(resolved.status, body, headers, head)
 
-    def _not_modified(self, etag: str, mtime: int) -> bool:
+    def _not_modified(self, etag: str, mtime: int | None) -> bool:
         inm = self.headers.get("If-None-Match")
         if inm is not None:
             return etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
         ims = self.headers.get("If-Modified-Since")
-        if ims:
+        if ims and mtime is not None:
             try:
                 return mtime <= email.utils.parsedate_to_datetime(ims).timestamp()
             except (TypeError, ValueError):
@@ -181,6 +191,8 @@ class DemoServer:
         self.slow_seconds = slow_seconds
         self._requested_port = port
         self.request_log: list[tuple[str, str]] = []
+        # (method, path, status, body bytes sent, monotonic time), main site and partner host
+        self.response_log: list[tuple[str, str, int, int, float]] = []
         self._log_lock = threading.Lock()
         self._busy_lock = threading.Lock()
         self._busy_hits = 0
@@ -239,6 +251,10 @@ class DemoServer:
     def _log(self, method: str, path: str) -> None:
         with self._log_lock:
             self.request_log.append((method, path))
+
+    def _log_response(self, method: str, path: str, status: int, sent: int) -> None:
+        with self._log_lock:
+            self.response_log.append((method, path, status, sent, time.monotonic()))
 
     def _fill(self, body: bytes, host: str) -> bytes:
         return body.replace(b"__EXTERNAL__", self._ext_host).replace(b"__SITE__", host.encode("latin-1"))

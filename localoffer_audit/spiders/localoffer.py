@@ -28,7 +28,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from ..config import AuditConfig, load_config
 from ..defaults import ORUK_MAX_SERVICES, ORUK_PER_PAGE
-from ..items import LinksItem, LinkStatusItem, PageItem, SitemapEntryItem
+from ..items import LinksItem, LinkStatusItem, PageItem, ReusedPageItem, SitemapEntryItem
 from ..models import Link, LinkStatus
 from ..store import HEADER_KEYS
 from ..traps import TrapGuard
@@ -139,12 +139,21 @@ class LocalOfferSpider(scrapy.Spider):
         self.stored_pages: dict[str, dict[str, Any]] = {}
         self.stored_links = lambda: iter(())
         self.stored_body = lambda url: b""
+        # On scrapy-redis (--distributed) several workers share one queue: new requests go
+        # through its shared dupefilter, so no two workers fetch the same address.
+        self.shared_dedup = False
+        # Filled by use_previous() for an incremental re-audit ([crawl].incremental).
+        self.previous_run: int | None = None
+        self.previous_pages: dict[str, dict[str, Any]] = {}
+        self.previous_links = lambda url: []
+        self.unchanged: set[str] = set()  # same sitemap lastmod as last time: not fetched
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         from ..crawl import settings_for
 
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.shared_dedup = bool(crawler.settings.get("LOCALOFFER_DISTRIBUTED"))
         # Site values go in at "spider" priority; the CLI's own settings use "cmdline" and win.
         crawler.settings.setdict(settings_for(spider.audit_config), priority="spider")
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
@@ -168,7 +177,8 @@ class LocalOfferSpider(scrapy.Spider):
             # One deliberately missing address per host: what this site's "not found" looks
             # like, so soft-404 checks can compare pages against it.
             yield scrapy.Request(f"{origin}{NOT_FOUND_PROBE_PATH}", callback=self.parse_page,
-                                 errback=self.discovery_failed, dont_filter=True, priority=10,
+                                 errback=self.discovery_failed, priority=10,
+                                 dont_filter=not self.shared_dedup,
                                  meta={"kind": "probe", "clicks": 0,
                                        "url": f"{origin}{NOT_FOUND_PROBE_PATH}",
                                        "dont_redirect": True, "handle_httpstatus_all": True})
@@ -179,7 +189,8 @@ class LocalOfferSpider(scrapy.Spider):
         if self.audit_config.crawl["read_sitemaps"]:
             for origin in origins:
                 yield scrapy.Request(f"{origin}/robots.txt", callback=self.parse_robots,
-                                     errback=self.discovery_failed, dont_filter=True, priority=10,
+                                     errback=self.discovery_failed, priority=10,
+                                     dont_filter=not self.shared_dedup,
                                      meta={"kind": "robots", "dont_obey_robotstxt": True,
                                            "handle_httpstatus_all": True, "origin": origin})
         if self.resumed and not self.audit_config.crawl["read_sitemaps"]:
@@ -228,6 +239,32 @@ class LocalOfferSpider(scrapy.Spider):
                 yield from self.feed_requests(self.feed_followups(url, info["status"],
                                                                   self.stored_body(url)))
 
+    # --- incremental re-audit ------------------------------------------------------------------
+    def use_previous(self, run_id: int, pages: dict[str, dict[str, Any]], links) -> None:
+        """Re-audit against the site's previous completed run: its healthy pages are asked for
+        conditionally, and kept (with their links and check results) when unchanged."""
+        self.previous_run, self.previous_pages, self.previous_links = run_id, pages, links
+
+    def conditional_headers(self, url: str) -> dict[str, str]:
+        known = self.previous_pages.get(url)
+        if not known:
+            return {}
+        headers = {}
+        if known.get("etag"):
+            headers["If-None-Match"] = known["etag"]
+        if known.get("last_modified"):
+            headers["If-Modified-Since"] = known["last_modified"]
+        return headers
+
+    def reuse(self, url: str, clicks: int, why: str) -> Iterator[Any]:
+        """Keep the previous run's copy of an unchanged page and follow its stored links."""
+        self.crawler.stats.inc_value("localoffer/pages")
+        self.crawler.stats.inc_value(f"localoffer/incremental/{why}")
+        yield ReusedPageItem(url, self.previous_run, clicks)
+        for target, tag in self.previous_links(url):
+            if is_crawlable_scheme(target):
+                yield from self.follow(split_credentials(target)[0], clicks + 1, tag)
+
     # --- classification --------------------------------------------------------------------------
     def is_internal(self, url: str) -> bool:
         return matches_host(url, self.allowed_hosts)
@@ -246,19 +283,23 @@ class LocalOfferSpider(scrapy.Spider):
             return None
         self.scheduled_pages.add(url)
         return scrapy.Request(
-            url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
+            url, callback=self.parse_page, errback=self.page_failed,
+            dont_filter=not self.shared_dedup, headers=self.conditional_headers(url),
             priority=-clicks,  # breadth-first, so shallow pages come first
             meta={"kind": "page", "clicks": clicks, "url": url, "dont_redirect": True,
-                  "handle_httpstatus_all": True})
+                  "handle_httpstatus_all": True,
+                  # unchanged by its sitemap lastmod: answered from the store, in crawl order
+                  # (middlewares.ReuseUnchangedMiddleware), never downloaded
+                  "reuse": url in self.unchanged})
 
     def check_request(self, url: str, method: str = "HEAD", hops: tuple[str, ...] = (),
                       origin: str | None = None, latency: float = 0.0,
-                      hop_statuses: tuple[int, ...] = ()) -> scrapy.Request:
+                      hop_statuses: tuple[int, ...] = (), first: bool = False) -> scrapy.Request:
         # `latency` sums the server's answer times over earlier hops: time spent waiting in
         # our own queue or for Retry-After is not the partner site being slow.
         return scrapy.Request(
             url, method=method, callback=self.parse_check, errback=self.check_failed,
-            dont_filter=True, priority=-100,
+            dont_filter=not (first and self.shared_dedup), priority=-100,  # hops: never filtered
             meta={"kind": "check", "url": origin or url, "hops": hops, "dont_redirect": True,
                   "handle_httpstatus_all": True, "latency": latency, "hop_statuses": hop_statuses,
                   "max_retry_times": 1})  # a dead partner site should not cost minutes
@@ -308,7 +349,7 @@ class LocalOfferSpider(scrapy.Spider):
             self.crawler.stats.inc_value("localoffer/checks/cached")
             yield LinkStatusItem(cached, offsite=True)
             return
-        request = self.check_request(url)
+        request = self.check_request(url, first=True)
         request.meta["offsite"] = offsite
         yield request
 
@@ -342,6 +383,10 @@ class LocalOfferSpider(scrapy.Spider):
         }
         if meta.get("retry_after_exhausted"):
             record["error"] = "retry-after-exhausted"  # still 429/503: cannot verify, not broken
+        if response.status == 304 and url in self.previous_pages and meta["kind"] == "page":
+            yield from self.reuse(url, clicks, "sitemap-unchanged" if meta.get("reuse")
+                                  else "not-modified")
+            return
         if meta["kind"] == "probe":
             record.update(kind="probe", body=body[:self.store_document_bytes], depth=None,
                           encoding=getattr(response, "encoding", None) or "utf-8")
@@ -483,13 +528,17 @@ class LocalOfferSpider(scrapy.Spider):
                 yield self.check_status(origin, status, response.url, "redirect-to-non-http",
                                         hops + (target,), meta, method)
             else:
-                yield self.check_request(target, method, hops + (target,), origin,
+                hop = self.check_request(target, method, hops + (target,), origin,
                                          meta["latency"], meta.get("hop_statuses", ()) + (status,))
+                hop.meta["offsite"] = meta.get("offsite", False)  # so its result is cached too
+                yield hop
             return
         if method == "HEAD" and status >= 400 and status != 429:
             # Many servers refuse or mishandle HEAD (405, 501, even 404): confirm with GET.
-            yield self.check_request(response.url, "GET", hops, origin, before,
-                                     meta.get("hop_statuses", ()))
+            retry = self.check_request(response.url, "GET", hops, origin, before,
+                                       meta.get("hop_statuses", ()))
+            retry.meta["offsite"] = meta.get("offsite", False)
+            yield retry
             return
         error = "retry-after-exhausted" if meta.get("retry_after_exhausted") else None
         headers = {k: response.headers.get(k).decode("latin-1") for k in CHECK_HEADER_KEYS
@@ -519,7 +568,7 @@ class LocalOfferSpider(scrapy.Spider):
     # --- Open Referral UK feed ---------------------------------------------------------------------
     def feed_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_feed, errback=self.page_failed,
-                              dont_filter=True, priority=5,
+                              dont_filter=not self.shared_dedup, priority=5,
                               meta={"kind": "feed", "clicks": None, "url": url,
                                     "handle_httpstatus_all": True,
                                     "download_maxsize": self.audit_config.crawl["max_response_bytes"]})
@@ -615,7 +664,10 @@ class LocalOfferSpider(scrapy.Spider):
             except ValueError:
                 continue
             self.crawler.stats.inc_value("localoffer/sitemap/urls")
-            yield SitemapEntryItem(url, entry.get("lastmod"), response.url)
+            lastmod = entry.get("lastmod")
+            yield SitemapEntryItem(url, lastmod, response.url)
+            if lastmod and self.previous_pages.get(url, {}).get("lastmod") == lastmod:
+                self.unchanged.add(url)  # the site says so: no need to ask
             if self.is_internal(url) and is_crawlable_scheme(url):
                 # Sitemap entries are entry points, like start URLs: they start at 0 clicks.
                 yield from self.follow(url, 0, "a")
