@@ -31,6 +31,9 @@ CRAWL_OFFSITE_CHECK = True  # check the status of off-site link targets (never c
 CRAWL_OFFSITE_SKIP_HOSTS: tuple[str, ...] = ()  # hosts whose links are recorded but never requested
 CRAWL_READ_SITEMAPS = True
 CRAWL_STORE_DOCUMENT_BYTES = 5 * 1024 * 1024  # documents up to this size keep their body for checks
+# The site's own linked stylesheets (and their @imports, one level) are stored for the CSS checks.
+CRAWL_MAX_STYLESHEETS = 50  # distinct same-site stylesheets fetched per run; more are not fetched
+CRAWL_MAX_STYLESHEET_BYTES = 2 * 1024 * 1024  # a larger stylesheet is abandoned (too-large)
 CRAWL_STRIP_PARAMS: tuple[str, ...] = (
     "utm_*", "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga",
     "jsessionid", "phpsessid", "sid", "sessionid", "session_id", "aspsessionid*", "cfid", "cftoken",
