@@ -219,3 +219,26 @@ def test_an_incremental_re_audit_keeps_unchanged_pages_and_fetches_their_stylesh
     assert _gets(audited["again_log"], "/css/base.css") == 1
     contrast = [f["url"].rsplit("/", 1)[1] for f in audited["again_findings"] if f["rule"] == "A11Y520"]
     assert contrast == [str(FAINT_PAGE)]
+
+
+def test_a_schema_4_store_migrates_to_5_and_its_pages_keep_unknown_linked_css(tmp_path, monkeypatch):
+    from localoffer_audit import store as store_module
+    from localoffer_audit.store import SCHEMA_VERSION, Store
+
+    path = tmp_path / "v4.sqlite"
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 4)
+    html = _page_with(None, "<p>Text</p>").body
+    with Store(path) as store:
+        run_id = store.begin_run("site", ["http://a.test/"], {}, "0.1.0")
+        store.add_page(run_id, {"url": "http://a.test/", "status": 200, "kind": "html",
+                                "content_type": "text/html", "body": html})
+        store.set_run_status(run_id, "crawled", stats={"pages": 1})
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION)
+    with Store(path) as store:
+        assert store.db.execute("SELECT version FROM schema_version").fetchone()[0] == 5
+        assert store.run(run_id)["status"] == "crawled"
+        [page] = list(store.iter_pages(run_id))
+        assert page.stylesheets is None  # crawled before stylesheets were stored: unknown CSS
+        store.add_stylesheet(run_id, "http://a.test/s.css", 200, "p { color: red }")
+        store.flush()
+        assert store.stylesheets(run_id)["http://a.test/s.css"]["text"] == "p { color: red }"
