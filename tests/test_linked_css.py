@@ -242,3 +242,32 @@ def test_a_schema_4_store_migrates_to_5_and_its_pages_keep_unknown_linked_css(tm
         store.add_stylesheet(run_id, "http://a.test/s.css", 200, "p { color: red }")
         store.flush()
         assert store.stylesheets(run_id)["http://a.test/s.css"]["text"] == "p { color: red }"
+
+
+def test_the_number_and_size_of_stylesheets_are_capped(tmp_path, write_toml):
+    def routes(path: str):
+        if path == "/robots.txt":
+            return 200, "text/plain", b"User-agent: *\nDisallow:\n"
+        if path == "/":
+            links = "".join(f'<link rel="stylesheet" href="/{n}.css">' for n in ("big", "a", "b"))
+            return 200, "text/html", (f"<html lang='en'><head><title>t</title>{links}</head>"
+                                      "<body><h1>t</h1><p>Text</p></body></html>").encode()
+        if path == "/big.css":
+            return 200, "text/css", b"p { color: #000 }\n" * 200  # 3.6 KB
+        if path in ("/a.css", "/b.css"):
+            return 200, "text/css", b"p { color: #111 }"
+        return 404, "text/html", b"<html><title>Not found</title></html>"
+
+    site = Server(routes)
+    config = write_toml("[crawl]\nmax_stylesheets = 2\nmax_stylesheet_bytes = 1024\n")
+    db = tmp_path / "s.sqlite"
+    try:
+        result = run_cli("crawl", f"http://127.0.0.1:{site.port}/", "--config", str(config),
+                         "--db", str(db), "--delay", "0", "--no-progress")
+    finally:
+        site.close()
+    assert result.returncode == 0, result.stderr
+    stored = {u.rsplit("/", 1)[1]: (status, error, text is not None) for u, status, error, text in
+              sqlite3.connect(db).execute("SELECT url, status, error, text FROM stylesheets")}
+    assert stored == {"big.css": (None, "too-large", False), "a.css": (200, None, True)}
+    assert site.gets("/b.css") == 0
