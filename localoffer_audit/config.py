@@ -138,6 +138,8 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[str, Any], Any], Any]]] = {
         "max_redirects": (_int_at_least(0), defaults.CRAWL_MAX_REDIRECTS),
         "max_response_bytes": (_int_at_least(1024), defaults.CRAWL_MAX_RESPONSE_BYTES),
         "max_sitemap_urls": (_int_at_least(0), defaults.CRAWL_MAX_SITEMAP_URLS),
+        "max_stylesheet_bytes": (_int_at_least(1024), defaults.CRAWL_MAX_STYLESHEET_BYTES),
+        "max_stylesheets": (_int_at_least(0), defaults.CRAWL_MAX_STYLESHEETS),
         "obey_robots": (_bool, defaults.CRAWL_OBEY_ROBOTS),
         "offsite_check": (_bool, defaults.CRAWL_OFFSITE_CHECK),
         "offsite_skip_hosts": (_string_list, defaults.CRAWL_OFFSITE_SKIP_HOSTS),

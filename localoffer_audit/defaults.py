@@ -35,6 +35,9 @@ CRAWL_READ_SITEMAPS = True
 CRAWL_MAX_SITEMAP_URLS = 50_000
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 CRAWL_STORE_DOCUMENT_BYTES = 5 * 1024 * 1024  # documents up to this size keep their body for checks
+# The site's own linked stylesheets (and their @imports, one level) are stored for the CSS checks.
+CRAWL_MAX_STYLESHEETS = 50  # distinct same-site stylesheets fetched per run; more are not fetched
+CRAWL_MAX_STYLESHEET_BYTES = 2 * 1024 * 1024  # a larger stylesheet is abandoned (too-large)
 CRAWL_STRIP_PARAMS: tuple[str, ...] = (
     "utm_*", "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga",
     "jsessionid", "phpsessid", "sid", "sessionid", "session_id", "aspsessionid*", "cfid", "cftoken",

@@ -38,3 +38,21 @@ class ReusedPageItem:
     url: str
     from_run: int
     depth: int | None
+
+
+@dataclass
+class PageStylesheetsItem:
+    """The stylesheets one HTML page links, in document order: (url, media) each."""
+    page: str
+    sheets: list[tuple[str, str]]
+
+
+@dataclass
+class StylesheetItem:
+    """One fetched (or refused) stylesheet; `imports` are the (url, media) of its @imports."""
+    url: str
+    status: int | None
+    text: str | None = None
+    error: str | None = None
+    content_type: str = ""
+    imports: list[tuple[str, str]] | None = None

@@ -96,6 +96,16 @@ class Link:
     internal: bool = False  # target is on one of the site's allowed hosts
 
 
+@dataclass(frozen=True, slots=True)
+class LinkedStylesheet:
+    """A stylesheet a page uses, as the crawl stored it. `text` is None when it was not fetched
+    (off-site, refused by robots.txt, too large, failed, over the cap): what it sets is unknown."""
+
+    url: str
+    media: str = ""
+    text: str | None = None
+
+
 @dataclass
 class Page:
     """A stored snapshot of one fetched URL, as checks see it. Parsing is lazy and done once."""
@@ -115,6 +125,10 @@ class Page:
     links: tuple[Link, ...] = ()
     fetched_at: str | None = None  # ISO 8601; date checks measure age from here, not from "now"
     sitemap_lastmod: str | None = None
+    # The page's linked stylesheets in cascade order (each @import before the sheet importing
+    # it); None when the crawl recorded none (no <link rel=stylesheet>, or an older store).
+    # The runner shares one LinkedStylesheet per URL between all pages of a run.
+    stylesheets: tuple[LinkedStylesheet, ...] | None = None
 
     @cached_property
     def text(self) -> str:

@@ -13,7 +13,8 @@ from scrapy import signals
 
 from . import __version__
 from .errors import StoreError
-from .items import LinksItem, LinkStatusItem, PageItem, ReusedPageItem, SitemapEntryItem
+from .items import (LinksItem, LinkStatusItem, PageItem, PageStylesheetsItem, ReusedPageItem,
+                    SitemapEntryItem, StylesheetItem)
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class StorePipeline:
             spider.restore(state)
             spider.stored_links = lambda: store.stored_links(resume)
             spider.stored_body = lambda url: store.page_body(resume, url)
+            spider.stored_page_stylesheets = lambda: store.page_stylesheet_urls(resume)
             log.info("Resuming run %s: %d addresses already stored", resume, len(state["pages"]))
         else:
             self.run_id = self.store.begin_run(config.name, config.start_urls, config.to_dict(),
@@ -66,7 +68,8 @@ class StorePipeline:
             if previous is not None:
                 store, before = self.store, previous["run_id"]
                 spider.use_previous(before, previous["pages"],
-                                    lambda url: store.links_of(before, url))
+                                    lambda url: store.links_of(before, url),
+                                    lambda url: store.page_stylesheet_urls_of(before, url))
         log.info("Run %s started, store %s", self.run_id, db_path)
 
     def process_item(self, item, spider=None):
@@ -146,3 +149,8 @@ def write_item(store: Store, run_id: int, item) -> None:
         store.copy_page(item.from_run, run_id, item.url, item.depth)
     elif isinstance(item, SitemapEntryItem):
         store.add_sitemap_entry(run_id, item.url, item.lastmod, item.sitemap)
+    elif isinstance(item, PageStylesheetsItem):
+        store.add_page_stylesheets(run_id, item.page, item.sheets)
+    elif isinstance(item, StylesheetItem):
+        store.add_stylesheet(run_id, item.url, item.status, item.text, item.error,
+                             item.content_type, item.imports)

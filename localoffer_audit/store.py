@@ -13,6 +13,9 @@ Schema changelog:
      page, so the check stage turns them into findings offline and re-runnably).
   4: pages.reused_from (incremental re-audit: the earlier run whose stored copy of an unchanged
      page, answered 304 or unchanged by its sitemap lastmod, was reused); findings_by_url index.
+  5: stylesheets (the site's own linked stylesheets of a run: text, status, their @imports) and
+     page_stylesheets (each HTML page's <link rel=stylesheet> in document order, with media), so
+     the CSS checks read them offline.
 """
 
 from __future__ import annotations
@@ -33,10 +36,10 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from . import defaults
 from .errors import StoreError, StoreWriteError
-from .models import Finding, Link, LinkStatus, Page, Severity
+from .models import Finding, Link, LinkedStylesheet, LinkStatus, Page, Severity
 from .urls import redact, redact_bytes
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SCHEMA_V1 = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -172,6 +175,26 @@ CREATE TABLE engine_results (        -- the real-browser accessibility engine (a
     4: """
 ALTER TABLE pages ADD COLUMN reused_from INTEGER;  -- run whose copy of an unchanged page was kept
 CREATE INDEX findings_by_url ON findings(run_id, url)""",
+    5: """
+CREATE TABLE stylesheets (           -- same-site stylesheets, fetched once per run
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    url TEXT NOT NULL,
+    status INTEGER,                  -- NULL when no response (see error)
+    error TEXT,                      -- robots | too-large | not-css: TYPE | http-STATUS | ...
+    content_type TEXT,
+    text BLOB,                       -- zlib-compressed UTF-8 CSS; NULL unless fetched and usable
+    imports TEXT,                    -- JSON [[url, media], ...] of its @import rules
+    fetched_at TEXT,
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE page_stylesheets (      -- written before the page row, like links (resume)
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    page TEXT NOT NULL,
+    position INTEGER NOT NULL,       -- document order
+    url TEXT NOT NULL,               -- absolute; off-site and non-http ones too (never fetched)
+    media TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (run_id, page, position)
+)""",
 }
 
 HEADER_KEYS = ("content-type", "content-length", "last-modified", "etag", "date", "location",
@@ -221,6 +244,8 @@ class Store:
             raise StoreError(f"{self.path} is not a localoffer-audit store: {exc}") from None
         self._pending: deque[tuple[str, tuple]] = deque()
         self._last_flush = time.monotonic()
+        self._sheet_cache: dict[int, dict[str, dict[str, Any]]] = {}
+        self._sheet_objects: dict[int, dict[tuple[str, str], LinkedStylesheet]] = {}
 
     # --- schema --------------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -296,6 +321,8 @@ class Store:
         with self.transaction():
             self.db.execute("DELETE FROM links WHERE run_id = ? AND source NOT IN "
                             "(SELECT url FROM pages WHERE run_id = ?)", (run_id, run_id))
+            self.db.execute("DELETE FROM page_stylesheets WHERE run_id = ? AND page NOT IN "
+                            "(SELECT url FROM pages WHERE run_id = ?)", (run_id, run_id))
             self.db.execute("UPDATE runs SET status = 'crawling', finished_at = NULL, pid = ?, "
                             "host = ? WHERE id = ?", (os.getpid(), socket.gethostname(), run_id))
         pages = {url: {"kind": kind, "depth": depth, "status": status}
@@ -304,7 +331,21 @@ class Store:
                      (run_id,))}
         link_status = dict(self.db.execute(
             "SELECT url, error FROM link_status WHERE run_id = ?", (run_id,)))
-        return {"pages": pages, "link_status": link_status, "stats": self.run(run_id)["stats"]}
+        stylesheets = {url: [tuple(i) for i in json.loads(imports or "[]")]
+                       for url, imports in self.db.execute(
+                           "SELECT url, imports FROM stylesheets WHERE run_id = ?", (run_id,))}
+        return {"pages": pages, "link_status": link_status, "stats": self.run(run_id)["stats"],
+                "stylesheets": stylesheets}
+
+    def page_stylesheet_urls_of(self, run_id: int, page: str) -> list[str]:
+        """The stylesheet URLs one stored page links, in document order."""
+        return [r[0] for r in self.db.execute("SELECT url FROM page_stylesheets WHERE run_id = ? "
+                                              "AND page = ? ORDER BY position", (run_id, page))]
+
+    def page_stylesheet_urls(self, run_id: int) -> list[tuple[str, str]]:
+        """(page, stylesheet url) of every stored page's stylesheets, in the order recorded."""
+        return self.db.execute("SELECT page, url FROM page_stylesheets WHERE run_id = ? "
+                               "ORDER BY rowid", (run_id,)).fetchall()
 
     def page_body(self, run_id: int, url: str) -> bytes:
         row = self.db.execute("SELECT body FROM pages WHERE run_id = ? AND url = ?",
@@ -394,6 +435,67 @@ class Store:
                      json.dumps(list(status.redirects)), status.elapsed, status.method, utcnow(),
                      json.dumps(dict(status.headers)), json.dumps(list(status.redirect_statuses))))
 
+    # --- the site's linked stylesheets ------------------------------------------------------------
+    def add_page_stylesheets(self, run_id: int, page: str, sheets: Iterable[tuple[str, str]]) -> None:
+        for position, (url, media) in enumerate(sheets):
+            self._queue("INSERT OR REPLACE INTO page_stylesheets (run_id, page, position, url, "
+                        "media) VALUES (?,?,?,?,?)", (run_id, page, position, url, media or ""))
+
+    def add_stylesheet(self, run_id: int, url: str, status: int | None, text: str | None,
+                       error: str | None = None, content_type: str = "",
+                       imports: Iterable[tuple[str, str]] | None = None) -> None:
+        packed = zlib.compress(redact(text).encode("utf-8"), 6) if text is not None else None
+        self._queue("INSERT OR REPLACE INTO stylesheets (run_id, url, status, error, content_type, "
+                    "text, imports, fetched_at) VALUES (?,?,?,?,?,?,?,?)",
+                    (run_id, url, status, error, content_type, packed,
+                     json.dumps([list(i) for i in imports or ()]), utcnow()))
+        self._sheet_cache.pop(run_id, None)
+        self._sheet_objects.pop(run_id, None)
+
+    def stylesheets(self, run_id: int) -> dict[str, dict[str, Any]]:
+        """url -> {status, error, text, imports} of a run's stored stylesheets, read once per
+        run and kept (a site has a handful, shared by all its pages)."""
+        cached = self._sheet_cache.get(run_id)
+        if cached is None:
+            cached = {}
+            for url, status, error, text, imports in self.db.execute(
+                    "SELECT url, status, error, text, imports FROM stylesheets WHERE run_id = ?",
+                    (run_id,)):
+                cached[url] = {"status": status, "error": error,
+                               "text": zlib.decompress(text).decode("utf-8") if text else None,
+                               "imports": [tuple(i) for i in json.loads(imports or "[]")]}
+            self._sheet_cache[run_id] = cached
+        return cached
+
+    def page_stylesheets(self, run_id: int, page: str) -> tuple[LinkedStylesheet, ...] | None:
+        """A page's stylesheets in cascade order, @imports (one level) before the sheet that
+        imports them; sheets not stored, and imports of imports, have text None (unknown).
+        The same LinkedStylesheet object serves every page that uses it. None: none recorded."""
+        rows = self.db.execute("SELECT url, media FROM page_stylesheets WHERE run_id = ? AND "
+                               "page = ? ORDER BY position", (run_id, page)).fetchall()
+        if not rows:
+            return None
+        known = self.stylesheets(run_id)
+        objects = self._sheet_objects.setdefault(run_id, {})
+
+        def sheet(url: str, media: str, text: str | None) -> LinkedStylesheet:
+            key = (url, media)
+            if key not in objects:
+                objects[key] = LinkedStylesheet(url, media, text)
+            return objects[key]
+
+        out: list[LinkedStylesheet] = []
+        for url, media in rows:
+            info = known.get(url)
+            for imported, imported_media in (info or {}).get("imports", ()):
+                inner = known.get(imported)
+                for deeper, deeper_media in (inner or {}).get("imports", ()):
+                    out.append(sheet(deeper, _and_media(media, deeper_media), None))
+                out.append(sheet(imported, _and_media(media, imported_media),
+                                 inner["text"] if inner else None))
+            out.append(sheet(url, media, info["text"] if info else None))
+        return tuple(out)
+
     # --- incremental re-audit: an earlier run's unchanged pages reused ---------------------------
     def previous_crawl(self, site: str, before: int) -> dict[str, Any] | None:
         """The newest completed run of `site` before run `before`, with what an incremental
@@ -428,6 +530,9 @@ class Store:
         self._queue("INSERT INTO links (run_id, source, target, fragment, text, tag, attr, internal) "
                     "SELECT ?, source, target, fragment, text, tag, attr, internal FROM links "
                     "WHERE run_id = ? AND source = ? ORDER BY rowid", (to_run, from_run, url))
+        self._queue("INSERT OR REPLACE INTO page_stylesheets (run_id, page, position, url, media) "
+                    "SELECT ?, page, position, url, media FROM page_stylesheets WHERE run_id = ? "
+                    "AND page = ?", (to_run, from_run, url))
         self._queue("INSERT OR REPLACE INTO pages (run_id, url, final_url, status, content_type, "
                     "kind, title, depth, size, word_count, fetched_at, elapsed, headers, body, "
                     "encoding, redirect_to, error, reused_from) SELECT ?, url, final_url, status, "
@@ -503,6 +608,12 @@ class Store:
         for row in self.db.execute("SELECT url, lastmod, sitemap FROM sitemap_entries WHERE "
                                    "run_id = ? ORDER BY url", (run_id,)):
             feed("sitemap", *row)
+        for row in self.db.execute("SELECT page, position, url, media FROM page_stylesheets WHERE "
+                                   "run_id = ? ORDER BY page, position", (run_id,)):
+            feed("page-stylesheet", *row)
+        for row in self.db.execute("SELECT url, status, error, content_type, text, imports FROM "
+                                   "stylesheets WHERE run_id = ? ORDER BY url", (run_id,)):
+            feed("stylesheet", *row)
         for row in self.db.execute("SELECT url, engine, outcome, error, results, blocked FROM "
                                    "engine_results WHERE run_id = ? ORDER BY url, engine",
                                    (run_id,)):
@@ -676,7 +787,9 @@ class Store:
                        title=record["title"], headers=json.loads(record["headers"] or "{}"),
                        body=body, encoding=record["encoding"] or "utf-8", error=record["error"],
                        links=tuple(self.links_from(run_id, record["url"])),
-                       fetched_at=record["fetched_at"], sitemap_lastmod=row[-2])
+                       fetched_at=record["fetched_at"], sitemap_lastmod=row[-2],
+                       stylesheets=(self.page_stylesheets(run_id, record["url"])
+                                    if record["kind"] == "html" else None))
 
     def page(self, run_id: int, url: str, kinds: tuple[str, ...] = ("html", "document")) -> Page | None:
         return next(self.iter_pages(run_id, kinds, url=url), None)
@@ -814,6 +927,16 @@ class _Transaction:
     def _failed(self, exc: BaseException) -> StoreWriteError:
         return StoreWriteError(f"cannot write to the store {self.path}: {exc} "
                                "(is the disk full, or the directory read-only?)")
+
+
+def _and_media(outer: str, inner: str) -> str:
+    """The media an imported sheet applies to: both its own and its importer's must match."""
+    outer, inner = (outer or "").strip(), (inner or "").strip()
+    if not outer or outer.lower() == "all":
+        return inner
+    if not inner or inner.lower() == "all":
+        return outer
+    return f"{outer} and {inner}"  # not screen-only either way: css_cascade skips it
 
 
 def _finding(r: tuple) -> Finding:

@@ -1,8 +1,10 @@
 """Accessibility barriers computable from the CSS a page carries (family `accessibility`).
 
-Inline `style` attributes and `<style>` elements only (css_cascade.py): linked stylesheets are
-not fetched, so a rule reports only what the page's own CSS settles. Conservative by design: a
-value a linked stylesheet could still change is unknown, and unknown never becomes a finding.
+The site's own linked stylesheets (stored by the crawl, read offline), `<style>` elements and
+inline `style` attributes, cascaded by css_cascade.py. When every stylesheet the page uses was
+stored, the page's CSS is known and colours set there (or inherited) are judged. Conservative by
+design: when one was not stored (off-site, refused, too large, deeper @import), a value it could
+still change is unknown, and unknown never becomes a finding.
 
 - A11Y520 contrast-insufficient: WCAG 1.4.3 text contrast (4.5:1, or 3:1 for large text).
 - A11Y540 focus-outline-removed: `outline: none` on :focus (or inline on a control) with no
@@ -209,7 +211,8 @@ class _Colours:
 
 
 class CssAccessibility(NoOptions):
-    """WCAG failures that can be computed from the page's own inline and embedded CSS."""
+    """WCAG failures that can be computed from the page's CSS: the site's stored stylesheets,
+    embedded and inline CSS."""
 
     name = "a11y-css"
     rules = (CONTRAST, FOCUS_OUTLINE_REMOVED, LINK_TEXT_HIDDEN, TEXT_JUSTIFIED, FONT_TINY,
@@ -218,7 +221,7 @@ class CssAccessibility(NoOptions):
     def check_page(self, page: Page) -> Iterable[Finding]:
         if page.kind != "html" or page.status != 200 or page.tree is None:
             return
-        styles = PageStyles(page.tree)
+        styles = PageStyles(page.tree, page.stylesheets)
         if not styles.has_css:
             return
         yield from _capped(self._contrast(page, styles))

@@ -1,8 +1,11 @@
-"""The CSS a page carries: inline `style` attributes and `<style>` elements, cascaded per element.
+"""The CSS a page carries, cascaded per element: the site's own linked stylesheets as the crawl
+stored them (Page.stylesheets, in document order, each @import before its importer), then the
+page's `<style>` elements, then inline `style` attributes.
 
 tinycss2 parses the CSS and its colours; cssselect2 matches selectors and gives specificity.
-Static and offline: linked stylesheets are not fetched, so whatever they might set is *unknown*
-(PageStyles.linked), never guessed. Used by checks/a11y_contrast.py.
+Static and offline: a stylesheet the crawl did not store (off-site, refused, too large, an
+@import two levels down, or a page crawled before stylesheets were stored) makes whatever it
+might set *unknown* (PageStyles.linked), never guessed. Used by checks/a11y_contrast.py.
 
 Cascade (CSS 2.1 section 6.4, author origin only): !important first, then the style attribute,
 then selector specificity, then source order. Presentational HTML (`<font color>`, `bgcolor`)
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 import cssselect2
@@ -47,7 +51,7 @@ class Declared:
     """One winning declaration: its value tokens and where it came from."""
 
     tokens: tuple
-    source: str  # "inline", "style" (a <style> element) or "html" (presentational attribute)
+    source: str  # "inline", "style" (a <style> element), "linked" (a stored stylesheet) or "html"
 
     @property
     def text(self) -> str:
@@ -131,44 +135,48 @@ def _media_applies(prelude) -> bool:
 
 
 class PageStyles:
-    """Specified values of the elements of one page, matched on first use and kept."""
+    """Specified values of the elements of one page, matched on first use and kept.
 
-    def __init__(self, tree) -> None:
+    `stylesheets` are the page's stored linked stylesheets (models.LinkedStylesheet); None
+    means none were recorded, so any <link rel=stylesheet> on the page is unknown CSS."""
+
+    def __init__(self, tree, stylesheets=None) -> None:
         root = tree.getroottree().getroot()
         self.root = root
-        self.linked = bool(root.xpath(
-            "//link[contains(concat(' ', translate(@rel, 'STYLESHET', 'stylesheet'), ' '),"
-            " ' stylesheet ')]"))
+        if stylesheets is None:
+            self.linked = bool(root.xpath(
+                "//link[contains(concat(' ', translate(@rel, 'STYLESHET', 'stylesheet'), ' '),"
+                " ' stylesheet ')]"))
+        else:
+            self.linked = False
         self.rules: list[StyleRule] = []
         self._matched = False
         matcher = cssselect2.Matcher()
         order = 0
-        for style in root.iter("style"):
-            if not _media_applies(tinycss2.parse_component_value_list(style.get("media") or "")):
+        sources = []
+        for sheet in stylesheets or ():
+            if not _media_applies(tinycss2.parse_component_value_list(sheet.media or "")):
+                if _UNREADABLE_CONDITION.search(sheet.media or ""):
+                    self.linked = True  # layer() or supports(): it may well apply
+                continue  # print, or some widths: not judged, as for <style media>
+            if sheet.text is None:
+                self.linked = True  # not stored: what it sets is unknown
                 continue
-            sheet = tinycss2.parse_stylesheet(style.text or "", skip_whitespace=True,
-                                              skip_comments=True)
-            for rule in self._qualified(sheet):
-                if rule.type == "at-rule":  # @import: a stylesheet we do not have
-                    self.linked = True
-                    continue
-                declarations = tuple(_declarations(rule.content, "style"))
-                selector_text = tinycss2.serialize(rule.prelude).strip()
-                self.rules.append(StyleRule(selector_text, declarations))
-                used = tuple(d for d in declarations if d[0] in READ)
-                if not used:
-                    continue  # sets nothing the checks read (custom properties, layout)
-                for part in _split_selectors(rule.prelude):
-                    if _DYNAMIC.search(tinycss2.serialize(part)):
-                        continue  # a state (:hover, :visited) a stored page is not in
-                    try:
-                        selectors = cssselect2.compile_selector_list(part)
-                    except cssselect2.SelectorError:
-                        continue
-                    for selector in selectors:
-                        order += 1
-                        matcher.add_selector(selector, (order, used))
-                        self._matched = True
+            # Its @imports were fetched by the crawl and come before it in the list.
+            sources.append((sheet.text, "linked", False))
+        for style in root.iter("style"):
+            if _media_applies(tinycss2.parse_component_value_list(style.get("media") or "")):
+                sources.append((style.text or "", "style", True))
+        for text, source, imports_unknown in sources:
+            compiled, has_import = _compiled_sheet(text, source)
+            if has_import and imports_unknown:
+                self.linked = True  # @import in a <style> element: a stylesheet we do not have
+            for style_rule, used, selectors in compiled:
+                self.rules.append(style_rule)
+                for selector in selectors:
+                    order += 1
+                    matcher.add_selector(selector, (order, used))
+                    self._matched = True
         self._matcher = matcher
         self._specified: dict = {}
         self._wrappers: dict | None = None
@@ -214,6 +222,7 @@ class PageStyles:
                         rule.content, skip_whitespace=True, skip_comments=True))
             elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
                 yield rule
+
 
     def select(self, selector: str) -> list:
         """Elements of the page a selector matches ([] for a selector cssselect2 cannot read)."""
@@ -365,3 +374,34 @@ def has_image(declared: Declared | None) -> bool:
     return declared is not None and any(
         t.type == "url" or (t.type == "function" and t.lower_name in _IMAGE_FUNCTIONS)
         for t in declared.tokens)
+
+
+_UNREADABLE_CONDITION = re.compile(r"\b(layer|supports)\b", re.I)
+
+
+@lru_cache(maxsize=128)
+def _compiled_sheet(text: str, source: str) -> tuple[tuple, bool]:
+    """A stylesheet's rules, parsed and their selectors compiled once: every page of a site
+    shares its linked stylesheets (and often its <style> blocks). Returns
+    ((StyleRule, declarations the checks read, compiled selectors), ...) and whether it has
+    an @import."""
+    sheet = tinycss2.parse_stylesheet(text, skip_whitespace=True, skip_comments=True)
+    out, has_import = [], False
+    for rule in PageStyles._qualified(sheet):
+        if rule.type == "at-rule":
+            has_import = True
+            continue
+        declarations = tuple(_declarations(rule.content, source))
+        style_rule = StyleRule(tinycss2.serialize(rule.prelude).strip(), declarations)
+        used = tuple(d for d in declarations if d[0] in READ)
+        selectors = []
+        if used:  # a rule that sets nothing the checks read (custom properties, layout) is not matched
+            for part in _split_selectors(rule.prelude):
+                if _DYNAMIC.search(tinycss2.serialize(part)):
+                    continue  # a state (:hover, :visited) a stored page is not in
+                try:
+                    selectors.extend(cssselect2.compile_selector_list(part))
+                except cssselect2.SelectorError:
+                    continue
+        out.append((style_rule, used, tuple(selectors)))
+    return tuple(out), has_import

@@ -6,6 +6,8 @@ Three kinds of request, told apart by meta["kind"]:
   page    an internal URL: fetched with GET, recorded with its body, links followed
   check   an off-site (or excluded internal) link target: status only (HEAD, GET when refused),
           the body is never downloaded (see headers_received)
+  stylesheet  a same-site stylesheet an HTML page links (or one of its @imports, one level):
+          fetched once per run and stored, for the CSS accessibility checks
   robots / sitemap   discovery of sitemaps
 Redirects are followed by hand, hop by hop, so that every hop is recorded and loops end.
 """
@@ -21,6 +23,7 @@ from weakref import WeakKeyDictionary
 from urllib.parse import quote, urljoin
 
 import scrapy
+import tinycss2
 from lxml import html as lxml_html
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, StopDownload
@@ -28,7 +31,8 @@ from scrapy.exceptions import IgnoreRequest, StopDownload
 from ..config import AuditConfig, load_config
 from ..events import failure_kind
 from ..defaults import ORUK_MAX_SERVICES, ORUK_PER_PAGE, SITEMAP_MAX_BYTES
-from ..items import LinksItem, LinkStatusItem, PageItem, ReusedPageItem, SitemapEntryItem
+from ..items import (LinksItem, LinkStatusItem, PageItem, PageStylesheetsItem, ReusedPageItem,
+                     SitemapEntryItem, StylesheetItem)
 from ..models import Link, LinkStatus
 from ..sitemaps import SitemapStream
 from ..store import HEADER_KEYS
@@ -103,6 +107,30 @@ def error_code(failure) -> str:
     return f"connection: {type(value).__name__}: {message}"[:300]
 
 
+def css_imports(text: str, base: str) -> Iterator[tuple[str, str]]:
+    """(absolute url, media) of a stylesheet's @import rules."""
+    for rule in tinycss2.parse_stylesheet(text, skip_whitespace=True, skip_comments=True):
+        if rule.type != "at-rule" or rule.lower_at_keyword != "import":
+            continue
+        tokens = [t for t in rule.prelude if t.type not in ("whitespace", "comment")]
+        if not tokens:
+            continue
+        first = tokens[0]
+        if first.type in ("string", "url"):
+            href = first.value
+        elif first.type == "function" and first.lower_name == "url" and first.arguments \
+                and first.arguments[0].type == "string":
+            href = first.arguments[0].value
+        else:
+            continue
+        media = tinycss2.serialize(tokens[1:]).strip() if len(tokens) > 1 else ""
+        try:
+            absolute = canonicalize(split_fragment(urljoin(base, href.strip()))[0])
+        except ValueError:
+            continue
+        yield absolute, media
+
+
 class LocalOfferSpider(scrapy.Spider):
     name = "localoffer"
 
@@ -125,6 +153,9 @@ class LocalOfferSpider(scrapy.Spider):
         self.store_document_bytes = crawl["store_document_bytes"]
         self.offsite_check = crawl["offsite_check"]
         self.offsite_skip = crawl["offsite_skip_hosts"]
+        self.max_stylesheets = crawl["max_stylesheets"]
+        self.max_stylesheet_bytes = crawl["max_stylesheet_bytes"]
+        self.requested_sheets: set[str] = set()  # stylesheets asked for (or stored) this run
         traps = audit_config.traps
         self.traps = TrapGuard(traps["max_per_pattern"], traps["max_param_combinations_per_path"],
                                traps["max_query_params"], traps["date_window_months"], date.today(),
@@ -148,6 +179,8 @@ class LocalOfferSpider(scrapy.Spider):
         self.stored_pages: dict[str, dict[str, Any]] = {}
         self.stored_links = lambda: iter(())
         self.stored_body = lambda url: b""
+        self.stored_sheets: dict[str, list] = {}  # url -> its @imports
+        self.stored_page_stylesheets = lambda: iter(())
         # On scrapy-redis (--distributed) several workers share one queue: new requests go
         # through its shared dupefilter, so no two workers fetch the same address.
         self.shared_dedup = False
@@ -155,6 +188,7 @@ class LocalOfferSpider(scrapy.Spider):
         self.previous_run: int | None = None
         self.previous_pages: dict[str, dict[str, Any]] = {}
         self.previous_links = lambda url: []
+        self.previous_sheets = lambda url: []
         self.unchanged: set[str] = set()  # same sitemap lastmod as last time: not fetched
 
     @classmethod
@@ -226,6 +260,8 @@ class LocalOfferSpider(scrapy.Spider):
                 self.checked_targets.add(url)
             if error and (error == "robots" or error.startswith("blocked")):
                 self.scheduled_pages.add(url)  # asked for as a page and refused: not again
+        self.stored_sheets = state.get("stylesheets", {})
+        self.requested_sheets.update(self.stored_sheets)  # stored: never fetched again
 
     def resume_frontier(self) -> Iterator[Any]:
         """Every decision the stored pages' links led to, taken again: links to pages not yet
@@ -244,16 +280,27 @@ class LocalOfferSpider(scrapy.Spider):
                 yield from self.follow(target, clicks, "a")  # a redirect is not a click
             else:
                 yield from self.follow(target, clicks + 1, tag)
+        linked = set()
+        for _page, sheet in self.stored_page_stylesheets():
+            linked.add(sheet)
+            yield from self.stylesheet_request(sheet, level=0)
+        for sheet in linked:  # a stored sheet whose @imports were still to be fetched
+            for imported, _media in self.stored_sheets.get(sheet, ()):
+                yield from self.stylesheet_request(imported, level=1)
         for url, info in pages.items():
             if info["kind"] == "feed":
                 yield from self.feed_requests(self.feed_followups(url, info["status"],
                                                                   self.stored_body(url)))
 
     # --- incremental re-audit ------------------------------------------------------------------
-    def use_previous(self, run_id: int, pages: dict[str, dict[str, Any]], links) -> None:
+    def use_previous(self, run_id: int, pages: dict[str, dict[str, Any]], links,
+                     sheets=None) -> None:
         """Re-audit against the site's previous completed run: its healthy pages are asked for
-        conditionally, and kept (with their links and check results) when unchanged."""
+        conditionally, and kept (with their links and check results) when unchanged. Their
+        stylesheets are fetched again (once each), unconditionally."""
         self.previous_run, self.previous_pages, self.previous_links = run_id, pages, links
+        if sheets is not None:
+            self.previous_sheets = sheets
 
     def conditional_headers(self, url: str) -> dict[str, str]:
         known = self.previous_pages.get(url)
@@ -271,6 +318,8 @@ class LocalOfferSpider(scrapy.Spider):
         self.crawler.stats.inc_value("localoffer/pages")
         self.crawler.stats.inc_value(f"localoffer/incremental/{why}")
         yield ReusedPageItem(url, self.previous_run, clicks)
+        for sheet in self.previous_sheets(url):
+            yield from self.stylesheet_request(sheet, level=0)
         for target, tag in self.previous_links(url):
             if is_crawlable_scheme(target):
                 yield from self.follow(split_credentials(target)[0], clicks + 1, tag)
@@ -456,10 +505,16 @@ class LocalOfferSpider(scrapy.Spider):
         base = urljoin(response.url, base)
         links: list[Link] = []
         follow: list[tuple[str, str]] = []
+        sheets: list[tuple[str, str]] = []
         for element in tree.xpath(LINK_XPATH):
             tag = element.tag
-            if tag == "link" and SKIPPED_LINK_RELS & set((element.get("rel") or "").lower().split()):
+            rels = set((element.get("rel") or "").lower().split())
+            if tag == "link" and SKIPPED_LINK_RELS & rels:
                 continue
+            if tag == "link" and "stylesheet" in rels and "alternate" not in rels:
+                sheet = self._stylesheet_url(element.get("href"), base)
+                if sheet:
+                    sheets.append((sheet, (element.get("media") or "").strip()))
             self._record_link(element.get(ATTR[tag]), tag, ATTR[tag], element, base, url,
                               links, follow)
         for element in tree.xpath("//meta[@http-equiv]"):
@@ -470,7 +525,11 @@ class LocalOfferSpider(scrapy.Spider):
                                       links, follow)
         if links:
             yield LinksItem(url, links)
+        if sheets:
+            yield PageStylesheetsItem(url, sheets)
         yield PageItem(record)  # after its links: a stored page is a completed one (--resume)
+        for sheet, _media in sheets:
+            yield from self.stylesheet_request(sheet, level=0)
         for target, tag in follow:
             yield from self.follow(target, clicks + 1, tag)
 
@@ -515,6 +574,65 @@ class LocalOfferSpider(scrapy.Spider):
             self.resolved.clear()
         self.resolved[absolute] = resolved
         return resolved
+
+    # --- stylesheets ---------------------------------------------------------------------------
+    def _stylesheet_url(self, raw: str | None, base: str) -> str | None:
+        """The absolute address of a stylesheet reference (None for an empty or broken one)."""
+        raw = (raw or "").strip()
+        if not raw:
+            return None
+        absolute = urljoin(base, raw)
+        if not is_crawlable_scheme(absolute):
+            return absolute[:2000]  # recorded (so it counts as unknown), never requested
+        try:
+            return canonicalize(split_fragment(absolute)[0], self.strip_params)
+        except ValueError:
+            return absolute[:2000]
+
+    def stylesheet_request(self, url: str, level: int) -> Iterator[scrapy.Request]:
+        """Fetch a same-site stylesheet once per run. Off-site ones are never fetched (what
+        they set stays unknown to the checks); the guards and robots.txt apply as to pages."""
+        if url in self.requested_sheets or not is_crawlable_scheme(url) or not self.is_internal(url):
+            return
+        if len(self.requested_sheets) >= self.max_stylesheets:
+            self.crawler.stats.inc_value("localoffer/stylesheets/capped")
+            return
+        self.requested_sheets.add(url)
+        yield scrapy.Request(
+            split_credentials(url)[0], callback=self.parse_stylesheet,
+            errback=self.stylesheet_failed, dont_filter=not self.shared_dedup, priority=5,
+            meta={"kind": "stylesheet", "url": url, "level": level, "dont_redirect": True,
+                  "handle_httpstatus_all": True, "download_maxsize": self.max_stylesheet_bytes})
+
+    def parse_stylesheet(self, response) -> Iterator[Any]:
+        meta = response.meta
+        url, status = meta["url"], response.status
+        self.crawler.stats.inc_value("localoffer/stylesheets")
+        raw_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        content_type = raw_type.split(";")[0].strip().lower()
+        if status != 200:
+            yield StylesheetItem(url, status, error=f"http-{status}", content_type=content_type)
+            return
+        if content_type and content_type != "text/css":
+            # Browsers refuse a stylesheet served as anything else (standards mode).
+            yield StylesheetItem(url, status, error=f"not-css: {content_type}",
+                                 content_type=content_type)
+            return
+        encoding = getattr(response, "encoding", None) or "utf-8"
+        try:
+            text = response.body.decode(encoding, errors="replace")
+        except LookupError:
+            text = response.body.decode("utf-8", errors="replace")
+        imports = list(css_imports(text, response.url))
+        yield StylesheetItem(url, status, text=text, content_type=content_type, imports=imports)
+        if meta.get("level", 0) == 0:  # one level of @import; deeper ones stay unknown
+            for imported, _media in imports:
+                yield from self.stylesheet_request(imported, level=1)
+
+    def stylesheet_failed(self, failure) -> Iterator[Any]:
+        request = failure.request
+        self.crawler.stats.inc_value("localoffer/stylesheets/failed")
+        yield StylesheetItem(request.meta.get("url", request.url), None, error=error_code(failure))
 
     def page_failed(self, failure) -> Iterator[Any]:
         request = failure.request
