@@ -38,7 +38,7 @@ def _slug(target: str, config: AuditConfig) -> str:
 
 def load_jobs(args, targets: list[str]) -> list[SiteJob]:
     """Every site's config, validated up front; the first bad one is a ConfigError naming it."""
-    from .cli import config_from_args
+    from .cli import _check_rule_choice, config_from_args
 
     if args.resume:
         raise ConfigError("--resume takes one site; audit several sites without it")
@@ -52,6 +52,7 @@ def load_jobs(args, targets: list[str]) -> list[SiteJob]:
         args.target = target
         try:
             config = config_from_args(args)
+            _check_rule_choice(config)  # as for one site: a select naming no rule fails now
         except ConfigError as exc:
             message = str(exc)
             raise ConfigError(message if target in message else f"{target}: {message}") from None

@@ -94,6 +94,18 @@ def test_a_bad_config_stops_before_anything_is_fetched(tmp_path, bad):
         assert site.requests == []  # validated first: nothing was crawled
 
 
+def test_a_rule_choice_naming_no_rule_stops_before_anything_is_fetched(tmp_path):
+    with ChainSite(pages=5) as one, ChainSite(pages=5) as two:
+        configs = [_config(tmp_path / "one.toml", "One", one.url),
+                   _config(tmp_path / "two.toml", "Two", two.url)]
+        result = run_cli("audit", *map(str, configs), "--out", str(tmp_path / "out"),
+                         "--select", "NOPE9", "--no-progress")
+        assert one.requests == [] and two.requests == []
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "one.toml" in lines[0] and "'NOPE9' matches no rule" in lines[0]
+
+
 def test_a_site_that_fails_while_running_keeps_the_others_results(tmp_path):
     with ChainSite(pages=5) as site:
         good = _config(tmp_path / "good.toml", "Good", site.url)
