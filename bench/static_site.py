@@ -14,11 +14,9 @@ and deleted (410) and missing (404) pages share one body each. Both servers send
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess

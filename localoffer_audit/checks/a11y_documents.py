@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import langcodes
 
-from ..models import Finding, Page, Rule, Severity, Site
+from ..models import Finding, Page, Severity, Site
 from . import read_options, rule_factory
 from .content import Coverage, load_catalogue, load_signals
 
