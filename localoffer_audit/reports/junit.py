@@ -94,40 +94,37 @@ class JUnitReporter:
             run_props["compared_with_run"] = data.changes.before
         stamp = _timestamp(data.run.get("started_at"))
         families = self.families(data)
-        totals = {"tests": 0, "failures": 0}
-        for family in families:  # the totals first: they are attributes of the root
+        # Each suite's counts first: the totals are attributes of the root, written before it.
+        counts = {}
+        for family in families:
             found = by_family.get(family, {})
-            totals["tests"] += len(set(pages) | set(found))
-            totals["failures"] += sum(1 for url_findings in found.values()
-                                      if any(self.fails(data, f) for f in url_findings))
-        for key, value in (("tests", totals["tests"]), ("failures", totals["failures"]),
+            counts[family] = (len(set(pages) | set(found)),
+                              sum(1 for url_findings in found.values()
+                                  if any(self.fails(data, f) for f in url_findings)))
+        for key, value in (("tests", sum(t for t, _ in counts.values())),
+                           ("failures", sum(f for _, f in counts.values())),
                            ("errors", 0), ("time", "0")):
             root.set(key, str(value))
 
         def suites() -> Iterator[tuple[ET.Element, Iterator[ET.Element]]]:
             for family in families:
                 yield self._suite_parts(data, family, by_family.get(family, {}), pages,
-                                        run_props, stamp)
+                                        counts[family], run_props, stamp)
 
         return root, suites()
 
-    def _suite(self, data: ReportData, family: str, found: dict[str, list[Finding]],
-               pages: list[str], run_props: dict[str, Any], stamp: str | None) -> ET.Element:
-        suite, cases = self._suite_parts(data, family, found, pages, run_props, stamp)
-        suite.extend(cases)
-        return suite
-
     def _suite_parts(self, data: ReportData, family: str, found: dict[str, list[Finding]],
-                     pages: list[str], run_props: dict[str, Any],
+                     pages: list[str], counts: tuple[int, int], run_props: dict[str, Any],
                      stamp: str | None) -> tuple[ET.Element, Iterator[ET.Element]]:
-        """The <testsuite> with its properties and counts, and its test cases one by one."""
+        """The <testsuite> with its properties and counts (tests, failures), and its test cases
+        one by one."""
         urls = sorted(set(pages) | set(found))
         suite = ET.Element("testsuite", name=xml_text(family))
         props = ET.SubElement(suite, "properties")
         for key, value in run_props.items():
             ET.SubElement(props, "property", name=key, value=xml_text(value))
-        failures = sum(1 for url in urls if any(self.fails(data, f) for f in found.get(url, ())))
-        suite.set("tests", str(len(urls)))
+        tests, failures = counts
+        suite.set("tests", str(tests))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
         suite.set("skipped", "0")
