@@ -13,8 +13,6 @@ import threading
 import time
 from http.server import ThreadingHTTPServer
 
-import pytest
-
 from support import QuietHandler, run_cli
 
 ROBOTS_DELAY = 0.6  # seconds: far longer than the engine takes to queue every waiting request
