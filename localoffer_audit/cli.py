@@ -629,7 +629,8 @@ def cmd_explain(args) -> int:
         if rule.code == wanted.upper() or rule.name == wanted:
             console = _console()
             header = (f"# {rule.code} {rule.name}\n\n**{rule.summary}**\n\nFamily: {rule.family} · "
-                      f"default severity: {rule.severity.value} · tags: {', '.join(rule.tags) or '-'}\n\n")
+                      f"default severity: {rule.severity.value} · tags: {', '.join(rule.tags) or '-'}\n\n"
+                      + (f"**Who this affects:** {rule.who_affected}\n\n" if rule.who_affected else ""))
             console.print(Markdown(header + (rule.doc or "No documentation yet.")))
             return EXIT_OK
     raise ConfigError(f"no rule {wanted!r} (see `localoffer-audit rules`)")

@@ -40,6 +40,7 @@ class Rule:
     tags: tuple[str, ...] = ()
     fix: str = ""  # default suggested fix, in plain English
     doc: str = ""  # Markdown: What it checks / Why it matters / Example / How to fix
+    who_affected: str = ""  # one plain-English sentence for families: who meets this problem
 
     def validate(self) -> list[str]:
         problems = []

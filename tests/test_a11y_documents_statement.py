@@ -215,7 +215,7 @@ def test_every_rule_has_doc_fix_tags_and_who_affected():
     for check in (AD.PdfAccessibility, AD.DocumentOnlyContent, AS.AccessibilityStatement):
         for rule in check.rules:
             assert rule.family == "accessibility" and rule.doc and rule.fix, rule.code
-            assert rule.code in who and len(rule.tags) >= 2, rule.code
+            assert rule.who_affected == who[rule.code] and len(rule.tags) >= 2, rule.code
 
 
 # --- the demo site ----------------------------------------------------------------------------

@@ -327,6 +327,21 @@ def test_accessibility_view_speaks_of_barriers_not_rules(demo):
     assert "A link to another page of the Local Offer leads to an error page" in links
 
 
+def test_who_each_problem_affects_is_shown_to_families_and_owners(demo):
+    rules = {r.code: r for r in known_rules(discover_checks())}
+    found = {f["rule"] for f in demo["findings"]}
+    with_sentence = sorted(c for c in found if rules[c].who_affected)
+    assert len(with_sentence) >= 10
+    a11y_text = " ".join(lxml_html.parse(str(demo["out"] / "accessibility.html")).getroot()
+                         .text_content().split())
+    owner_text = " ".join(" ".join(lxml_html.parse(str(p)).getroot().text_content().split())
+                          for p in (demo["out"] / "owners").glob("*.html"))
+    for code in with_sentence:
+        sentence = " ".join(rules[code].who_affected.split())
+        assert sentence in a11y_text, code
+        assert "Who this affects: " + sentence in owner_text, code
+
+
 def test_every_built_in_rule_has_a_barrier_and_plain_words():
     codes = {r.code for r in known_rules(discover_checks())}
     listed = [code for b in BARRIERS for code in b.rules]

@@ -26,7 +26,8 @@ def rule_page(rule) -> str:
             f"**{rule.summary}**\n\n"
             f"| Family | Default severity | Tags |\n|---|---|---|\n"
             f"| {rule.family} | {rule.severity.value} | {tags} |\n\n"
-            f"{rule.doc.strip() or 'No documentation yet.'}\n\n"
+            + (f"## Who this affects\n{rule.who_affected}\n\n" if rule.who_affected else "")
+            + f"{rule.doc.strip() or 'No documentation yet.'}\n\n"
             + (f"## Suggested fix shown in reports\n{rule.fix}\n" if rule.fix else ""))
 
 

@@ -11,6 +11,7 @@ Checks do no network I/O: everything they need was recorded by the crawl.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import resources
 from typing import Any, Callable, ClassVar, Iterable, Mapping, Protocol, runtime_checkable
 
@@ -88,6 +89,12 @@ def rule_factory(family: str) -> Callable[..., Rule]:
         return Rule(code, name, summary, severity, family, tags=(family, *tags), fix=fix,
                     doc=load_doc(code))
     return make
+
+
+def with_who_affected(rules: Iterable[Rule], who_affected: Mapping[str, str]) -> tuple[Rule, ...]:
+    """`rules` with each one's "who this affects" sentence from `who_affected` (code -> sentence),
+    kept beside the rules as data; the docs, `explain` and the report show it."""
+    return tuple(replace(r, who_affected=who_affected.get(r.code, r.who_affected)) for r in rules)
 
 
 def load_doc(code: str, package: str = __name__) -> str:

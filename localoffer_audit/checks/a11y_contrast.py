@@ -26,7 +26,7 @@ from urllib.parse import urljoin
 
 from ..defaults import A11Y_CSS_MAX_FINDINGS_PER_RULE, A11Y_CSS_TINY_FONT_PX, REPORT_SNIPPET_CHARS
 from ..models import Finding, Page, Severity
-from . import NoOptions, rule_factory
+from . import NoOptions, rule_factory, with_who_affected
 from .css_cascade import PageStyles, has_image, parse_colour
 
 _rule = rule_factory("accessibility")
@@ -215,8 +215,8 @@ class CssAccessibility(NoOptions):
     embedded and inline CSS."""
 
     name = "a11y-css"
-    rules = (CONTRAST, FOCUS_OUTLINE_REMOVED, LINK_TEXT_HIDDEN, TEXT_JUSTIFIED, FONT_TINY,
-             FLOATS_REVERSED, LINK_ONLY_COLOUR)
+    rules = with_who_affected((CONTRAST, FOCUS_OUTLINE_REMOVED, LINK_TEXT_HIDDEN, TEXT_JUSTIFIED, FONT_TINY,
+             FLOATS_REVERSED, LINK_ONLY_COLOUR), WHO_AFFECTED)
 
     def check_page(self, page: Page) -> Iterable[Finding]:
         if page.kind != "html" or page.status != 200 or page.tree is None:

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator, Mapping
 import langcodes
 
 from ..models import Finding, Page, Severity, Site
-from . import read_options, rule_factory
+from . import read_options, rule_factory, with_who_affected
 from .content import Coverage, load_catalogue, load_signals
 
 _rule = rule_factory("accessibility")
@@ -105,8 +105,8 @@ class PdfAccessibility:
     """Tags, title, language and a text layer: what a screen reader needs from a PDF."""
 
     name = "pdf-accessibility"
-    rules = (PDF_UNTAGGED, PDF_TITLE_MISSING, PDF_TITLE_NOT_SHOWN, PDF_LANG_MISSING, PDF_NO_TEXT,
-             PDF_UNREADABLE)
+    rules = with_who_affected((PDF_UNTAGGED, PDF_TITLE_MISSING, PDF_TITLE_NOT_SHOWN, PDF_LANG_MISSING, PDF_NO_TEXT,
+             PDF_UNREADABLE), WHO_AFFECTED)
 
     def __init__(self, exempt_before: str) -> None:
         self.exempt_before = dt.date.fromisoformat(exempt_before)
@@ -199,7 +199,7 @@ class DocumentOnlyContent:
     """Required topics and pages whose information is only in a document."""
 
     name = "document-only-content"
-    rules = (TOPIC_ONLY_IN_DOCUMENT, PAGE_ONLY_DOCUMENT)
+    rules = with_who_affected((TOPIC_ONLY_IN_DOCUMENT, PAGE_ONLY_DOCUMENT), WHO_AFFECTED)
 
     def __init__(self, ignore_topics: list[str]) -> None:
         self.ignore = frozenset(ignore_topics)

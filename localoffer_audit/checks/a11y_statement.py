@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from .. import dates as D
 from ..models import Finding, Page, Rule, Severity, Site
-from . import read_options, rule_factory
+from . import read_options, rule_factory, with_who_affected
 from .staleness import read
 
 NAME = "accessibility-statement"
@@ -64,8 +64,8 @@ WHO_AFFECTED = {
                "on, so they cannot report it or ask for another format.",
     "A11Y562": "Disabled families miss what the law says the statement must tell them: what "
                "is not accessible, how to report it and where to complain.",
-    "A11Y563": "Disabled families are not told about barriers that WCAG 2.2 tests for, such "
-               "as small targets and focus hidden behind sticky headers.",
+    "A11Y563": "Disabled families are not told about barriers that the current accessibility "
+               "standard tests for, such as small targets and focus hidden behind sticky headers.",
     "A11Y564": "Screen-reader users and families on phones may not be able to read the "
                "statement that should help them.",
     "A11Y565": "Nobody has checked that the statement tells disabled families what it must.",
@@ -130,8 +130,8 @@ class AccessibilityStatement:
     """Find the accessibility statement, check every page links to it, and read it."""
 
     name = NAME
-    rules = (STATEMENT_MISSING, STATEMENT_NOT_LINKED, SECTION_MISSING, OLD_WCAG,
-             STATEMENT_NOT_HTML, STATEMENT_NOT_CHECKED)
+    rules = with_who_affected((STATEMENT_MISSING, STATEMENT_NOT_LINKED, SECTION_MISSING, OLD_WCAG,
+             STATEMENT_NOT_HTML, STATEMENT_NOT_CHECKED), WHO_AFFECTED)
 
     def __init__(self, link_text_patterns: list[str], url_patterns: list[str],
                  title_patterns: list[str], section_patterns: Mapping[str, list[str]],

@@ -17,7 +17,7 @@ import langcodes
 from ..defaults import (A11Y_IMAGE_OF_TEXT_MIN_WORDS, A11Y_IMAGE_OF_TEXT_PROSE_SENTENCES,
                         A11Y_LANG_DETECT_MIN_PROBABILITY, A11Y_LANG_DETECT_MIN_WORDS)
 from ..models import Finding, Page, Rule, Severity
-from . import NoOptions, load_doc
+from . import NoOptions, load_doc, with_who_affected
 from .a11y_html import (SKIP_TEXT, Ids, absolute, accessible_name, aria_value_problem,
                         autocomplete_valid, cell_rows, content_text, data, describe,
                         detectable_languages, detected_language, focusable, hidden, labelled_by,
@@ -253,7 +253,7 @@ class StaticAccessibility(NoOptions):
 
     name = "accessibility"
     content_only = True  # same content, same results: reused for unchanged pages
-    rules = (LANG_MISSING, LANG_INVALID, IMG_ALT_MISSING, IFRAME_TITLE_MISSING, META_REFRESH, ZOOM_DISABLED,
+    rules = with_who_affected((LANG_MISSING, LANG_INVALID, IMG_ALT_MISSING, IFRAME_TITLE_MISSING, META_REFRESH, ZOOM_DISABLED,
              HEADING_SKIPPED, HEADING_EMPTY, IMG_ALT_MEANINGLESS, LINK_NAME_MISSING,
              LINK_TEXT_AMBIGUOUS, FIELD_LABEL_MISSING, TABLE_HEADERS_MISSING,
              NEW_WINDOW_UNANNOUNCED, IMAGE_OF_TEXT, BUTTON_NAME_MISSING, LINK_TEXT_SAME_DIFFERENT,
@@ -261,7 +261,7 @@ class StaticAccessibility(NoOptions):
              MOVING_TEXT, LIST_INVALID, ARIA_INVALID, AUTOCOMPLETE_INVALID, TABINDEX_POSITIVE,
              GROUP_NOT_GROUPED, FIELDSET_LEGEND_MISSING, TABLE_NO_DATA,
              DATA_TABLE_HEADERS_MISSING, TABLE_HEADER_EMPTY, LINK_NO_DESTINATION,
-             CONTROL_ROLE_MISSING, ARIA_HIDDEN_FOCUSABLE, DUPLICATE_ID, DOCUMENT_LINK_FORMAT)
+             CONTROL_ROLE_MISSING, ARIA_HIDDEN_FOCUSABLE, DUPLICATE_ID, DOCUMENT_LINK_FORMAT), WHO_AFFECTED)
 
     def check_page(self, page: Page) -> Iterable[Finding]:
         if page.kind != "html" or page.status != 200 or page.tree is None:

@@ -313,7 +313,8 @@ class ReportData:
                      (fixes.most_common(1)[0][0] if fixes else "")),
                 family=found[0].family, barrier=barrier_for(code, found[0].family),
                 findings=len(found), pages=pages,
-                shared_targets=[(t, n) for t, n in targets.most_common(3) if n > 1]))
+                shared_targets=[(t, n) for t, n in targets.most_common(3) if n > 1],
+                who_affected=rule.who_affected if rule else ""))
         actions.sort(key=lambda a: (-Severity(a.severity).rank, -len(a.pages), -a.findings,
                                     a.rule))
         return actions
@@ -820,6 +821,7 @@ class Action:
     findings: int
     pages: list[str]  # the pages it helps, in report order
     shared_targets: list[tuple[str, int]]  # link targets found on more than one page
+    who_affected: str = ""  # the rule's sentence for families, if it has one
 
 
 @dataclass
@@ -838,7 +840,8 @@ class BarrierGroup:
             self.page_set.update(pages_by_rule[rule])
         self.kinds = sorted(
             (BarrierKind(code, plain_problem(code, rules), n, len(pages_by_rule[code]),
-                         list(islice(pages_by_rule[code], examples)))
+                         list(islice(pages_by_rule[code], examples)),
+                         rules[code].who_affected if code in rules else "")
              for code, n in self.by_rule.items()),
             key=lambda k: (-k.pages, -k.findings, k.rule))
 
@@ -856,3 +859,4 @@ class BarrierKind:
     findings: int
     pages: int
     examples: list[str]  # the first few pages with it
+    who_affected: str = ""  # the rule's sentence for families, if it has one
