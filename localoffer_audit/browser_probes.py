@@ -145,8 +145,9 @@ class ProbeRunner:
         from PIL import Image
 
         box = info["box"]
-        if info["tag"] in ("iframe", "object", "embed") or box["w"] <= 0 or box["h"] <= 0:
-            return None
+        if info["tag"] in ("iframe", "object", "embed") or not info["shown"] \
+                or box["w"] < 4 or box["h"] < 4:
+            return None  # its focus is shown elsewhere (e.g. on a styled label), or not at all
         left, top = max(0, int(box["x"]) - FOCUS_PAD), max(0, int(box["y"]) - FOCUS_PAD)
         right = min(before.width, int(box["x"] + box["w"]) + FOCUS_PAD + 1)
         bottom = min(before.height, int(box["y"] + box["h"]) + FOCUS_PAD + 1)
@@ -232,7 +233,7 @@ class ProbeRunner:
 
 
 def _strip(info: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in info.items() if k not in ("id", "box", "revealed")}
+    return {k: v for k, v in info.items() if k not in ("id", "box", "revealed", "shown")}
 
 
 def pixels_changed(before, after, tolerance: int = 24) -> int:

@@ -153,7 +153,7 @@
       while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
       if (!el || el === document.body || el === document.documentElement) return null;
       return { id: id(el), tag: el.localName, ...describe(el), box: docBox(el),
-               revealed: this.revealedShown() };
+               shown: shown(el), revealed: this.revealedShown() };
     },
     tabbables() {
       return elements().filter(tabbable).slice(0, 500).map(el => id(el));
