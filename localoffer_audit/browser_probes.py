@@ -125,8 +125,9 @@ class ProbeRunner:
                     break
                 continue
             revealed_shown.update(info.pop("revealed"))
-            if sequence and info["id"] == sequence[0]:
-                complete = True
+            if sequence and info["id"] == sequence[0] and sequence[-1] != sequence[0] \
+                    and not await self._unreached(sequence):
+                complete = True  # back at the start having reached every tabbable element
                 break
             sequence.append(info["id"])
             if len(sequence) > 1 and sequence.count(info["id"]) > 1:
@@ -166,6 +167,10 @@ class ProbeRunner:
             after = after.resize(crop.size)
         return await asyncio.to_thread(pixels_changed, crop, after)
 
+    async def _unreached(self, sequence: list[int]) -> list[int]:
+        visited = set(sequence)
+        return [i for i in await self.page.evaluate("() => __lo.tabbables()") if i not in visited]
+
     async def _trap(self, sequence: list[int], complete: bool) -> dict[str, Any] | None:
         """A trap: Tab keeps returning to elements already visited, before the walk came back
         round, while tabbable elements were never reached."""
@@ -174,8 +179,7 @@ class ProbeRunner:
         repeated = [i for i in dict.fromkeys(sequence) if sequence.count(i) > 1]
         if not repeated:
             return None
-        tabbable = await self.page.evaluate("() => __lo.tabbables()")
-        unreached = [i for i in tabbable if i not in set(sequence)]
+        unreached = await self._unreached(sequence)
         if not unreached:
             return None
         cycle = await self.page.evaluate("ids => __lo.describeIds(ids)", repeated[:5])
