@@ -15,9 +15,10 @@ Stored format (results["probes"], version 1; absent in results stored before pro
    "errors": {probe: "message"},                       probes that failed or ran out of time
    "hover": [{"selector", "html", "text", "revealed": [{"id", "selector", "html", "text",
               "focusables"}], "keyboard_shown": bool}],
-   "focus": {"complete": bool, "presses": int, "stops": [{"selector", "html", "tag",
-             "changed_pixels": int | None}], "trap": {"cycle": [selector], "unreached": int,
+   "focus": {"complete": bool, "presses": int, "stops": [{"selector", "html", "tag", "box",
+             "changed_pixels": int | None}], "rtl": bool, "trap": {"cycle": [selector], "unreached": int,
              "unreached_examples": [selector]} | None},
+   "pointer": [{"selector", "html", "text", "on_hover_only": bool}],
    "space": [{"selector", "html", "focused": bool, "clicks": int, "prevented": bool,
               "mutations": int}],
    "reflow": {"viewport_width", "page_width", "wide_text": [...], "scrolling_containers": [...]},
@@ -69,7 +70,8 @@ class ProbeRunner:
     async def run(self, gif_bodies: dict[str, bytes]) -> dict[str, Any]:
         await self.page.evaluate(PROBES_SCRIPT)
         for name, probe in (("gifs", lambda: self.gifs(gif_bodies)),
-                            ("hover", self.hover), ("focus", self.focus), ("space", self.space),
+                            ("hover", self.hover), ("focus", self.focus),
+                            ("pointer", self.pointer), ("space", self.space),
                             ("reflow", self.reflow), ("text_resize", self.text_resize)):
             if self.remaining() <= 0.5:
                 self.out["errors"][name] = "no time left in the page's budget"
@@ -134,10 +136,13 @@ class ProbeRunner:
                 if sequence.count(info["id"]) > 2:
                     break  # cycling: the trap check below reads the sequence
                 continue
-            stops.append({**_strip(info), "changed_pixels": await self._changed(before, info)})
+            box = {k: round(info["box"][k]) for k in ("x", "y", "w", "h")}
+            stops.append({**_strip(info), "box": box,
+                          "changed_pixels": await self._changed(before, info)})
         trap = await self._trap(sequence, complete)
         await page.evaluate("() => __lo.resetFocus()")
-        return {"complete": complete, "presses": presses, "stops": stops, "trap": trap,
+        rtl = await page.evaluate("() => getComputedStyle(document.body).direction === 'rtl'")
+        return {"complete": complete, "presses": presses, "stops": stops, "trap": trap, "rtl": rtl,
                 "revealed_shown": sorted(revealed_shown)}
 
     async def _changed(self, before, info: dict[str, Any]) -> int | None:
@@ -187,6 +192,10 @@ class ProbeRunner:
         return {"cycle": [c["selector"] for c in cycle], "cycle_html": cycle[0]["html"],
                 "unreached": len(unreached),
                 "unreached_examples": [e["selector"] for e in examples]}
+
+    # ---- pointer cursor, no keyboard ----------------------------------------------------------
+    async def pointer(self) -> list[dict[str, Any]]:
+        return await self.page.evaluate("n => __lo.pointerOnly(n)", defaults.A11Y_PROBE_MAX_BUTTONS)
 
     # ---- Space on role=button ---------------------------------------------------------------
     async def space(self) -> list[dict[str, Any]]:

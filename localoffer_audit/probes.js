@@ -160,6 +160,38 @@
     },
     describeIds(list) { return list.map(i => ({ id: i, ...describe(byId[i]) })); },
 
+    // ---- looks clickable (pointer cursor) but the keyboard cannot reach it ---------------------
+    pointerOnly(limit) {
+      const hoverPointer = new Set();
+      const walk = rules => {
+        for (const rule of rules) {
+          if (!rule.selectorText) { if (rule.cssRules) walk(rule.cssRules); continue; }
+          if (rule.style && rule.style.cursor === 'pointer')
+            for (const part of splitSelectors(rule.selectorText)) {
+              const m = part.match(/^(.*):hover$/);
+              if (m) try { document.querySelectorAll(m[1] || '*').forEach(el => hoverPointer.add(el)); } catch (e) { /* bad selector */ }
+            }
+        }
+      };
+      for (const sheet of document.styleSheets) {
+        let rules;
+        try { rules = sheet.cssRules; } catch (e) { continue; }
+        if (rules) walk(rules);
+      }
+      const reachable = NATIVE + ', [tabindex]:not([tabindex^="-"]), label';
+      const out = [];
+      for (const el of elements()) {
+        if (out.length >= limit) break;
+        const pointer = hoverPointer.has(el) || getComputedStyle(el).cursor === 'pointer';
+        if (!pointer || !shown(el) || !hasText(el)) continue;
+        if (el.closest(reachable) || el.querySelector(reachable)) continue;
+        const parent = el.parentElement;
+        if (parent && getComputedStyle(parent).cursor === 'pointer' && !parent.closest(reachable)) continue;
+        out.push({ ...describe(el), on_hover_only: !(getComputedStyle(el).cursor === 'pointer') });
+      }
+      return out;
+    },
+
     // ---- a role=button that is not a native button, and the Space key -----------------------
     roleButtons(limit) {
       return [...document.querySelectorAll('[role="button" i]')]

@@ -15,6 +15,10 @@ measurements offline and applies the thresholds (defaults.A11Y_FOCUS_MIN_CHANGED
 - A11Y576 text-resize-lines-overlap: text doubled in size, line spacing fixed: lines overlap (1.4.4).
 - A11Y577 animation-too-long: an animated GIF that moves for more than 5 seconds (2.2.2).
 - A11Y578 browser-probes-incomplete: a probe failed or ran out of time on the page (notice).
+- A11Y579 pointer-only-control: shows a pointer cursor, as clickable things do, but the keyboard
+  cannot reach it (warning: whether it does anything on click is not known).
+- A11Y582 focus-order-backwards: Tab moves the focus back leftwards along the same line of the
+  page (warning: whether the order loses meaning needs a person).
 """
 
 from __future__ import annotations
@@ -87,6 +91,20 @@ PROBES_INCOMPLETE = _rule(
     "Nothing to fix unless the page is very slow or its scripts break; raise "
     "[crawl].a11y_engine_timeout if the page is only slow.", "browser", "internal")
 
+POINTER_ONLY = _rule(
+    "A11Y579", "pointer-only-control",
+    "Something looks clickable to a mouse (pointer cursor) but the keyboard cannot reach it",
+    Severity.WARNING,
+    "If it does something when clicked, make it a <button> (or a link if it goes somewhere); "
+    "if it does nothing, remove the pointer cursor.", "browser", "wcag2a", "wcag211")
+FOCUS_ORDER = _rule(
+    "A11Y582", "focus-order-backwards",
+    "Pressing Tab jumps back to the left along the same line, against the reading order",
+    Severity.WARNING,
+    "Put the elements in the source in the order they are read and lay them out with flexbox "
+    "or grid (not float: right or positive tabindex), so Tab follows what the eye sees.",
+    "browser", "wcag2a", "wcag243")
+
 WHO_AFFECTED = {
     "A11Y570": "Partially sighted parents who zoom in, and anyone on a phone, must scroll "
                "sideways for every line.",
@@ -101,6 +119,8 @@ WHO_AFFECTED = {
     "A11Y577": "People with attention difficulties, autism or epilepsy are distracted or unsettled "
                "by movement they cannot stop.",
     "A11Y578": "Nobody directly: this page's keyboard and zoom barriers are not known.",
+    "A11Y579": "Keyboard and switch users cannot use what mouse users can click.",
+    "A11Y582": "Keyboard users who can see the page lose their place when the focus jumps back.",
 }
 
 
@@ -109,7 +129,7 @@ class A11yProbeResults(NoOptions):
 
     name = "a11y-probes"
     rules = (REFLOW, FOCUS_NOT_VISIBLE, KEYBOARD_TRAP, HOVER_ONLY, SPACE_IGNORED, TEXT_CLIPPED,
-             LINES_OVERLAP, ANIMATION, PROBES_INCOMPLETE)
+             LINES_OVERLAP, ANIMATION, PROBES_INCOMPLETE, POINTER_ONLY, FOCUS_ORDER)
 
     def check_site(self, site: Site) -> Iterable[Finding]:
         for record in site.engine_results():
@@ -124,6 +144,7 @@ class A11yProbeResults(NoOptions):
             yield from self._focus(url, probes.get("focus"))
             yield from self._hover(url, probes.get("hover"), probes.get("focus"))
             yield from self._space(url, probes.get("space"))
+            yield from self._pointer(url, probes.get("pointer"))
             yield from self._text(url, probes.get("text_resize"))
             yield from self._gifs(url, probes.get("gifs"))
 
@@ -181,6 +202,7 @@ class A11yProbeResults(NoOptions):
                     f"(\"{_short(stop.get('text'))}\") but nothing around it changes on screen "
                     f"({changed} pixels differ).", stop, "focus", changed_pixels=changed,
                     static_code="A11Y540")
+        yield from self._order(url, focus)
         trap = focus.get("trap")
         if trap:
             yield self._finding(
@@ -190,6 +212,32 @@ class A11yProbeResults(NoOptions):
                 f"(e.g. {', '.join(trap['unreached_examples'])}).",
                 {"selector": trap["cycle"][0], "html": trap.get("cycle_html")}, "focus",
                 unreached=trap["unreached"])
+
+    def _order(self, url: str, focus: Mapping[str, Any]) -> Iterable[Finding]:
+        """The first place Tab moves wholly to the left of the element before it, on the same
+        line (their boxes share most of their height), in a left-to-right page."""
+        if focus.get("rtl"):
+            return
+        stops = [s for s in focus.get("stops") or [] if s.get("box")]
+        for before, after in zip(stops, stops[1:]):
+            a, b = before["box"], after["box"]
+            overlap = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if min(a["h"], b["h"]) > 0 and overlap >= 0.5 * min(a["h"], b["h"]) \
+                    and b["x"] + b["w"] <= a["x"]:
+                yield self._finding(
+                    FOCUS_ORDER, url,
+                    f"Tab goes from \"{_short(before.get('text'))}\" back left to "
+                    f"\"{_short(after.get('text'))}\" on the same line.", after, "focus",
+                    previous=before.get("selector"))
+                return
+
+    def _pointer(self, url: str, pointer: list | None) -> Iterable[Finding]:
+        for item in (pointer or [])[:5]:
+            when = " when the mouse is over it" if item.get("on_hover_only") else ""
+            yield self._finding(
+                POINTER_ONLY, url,
+                f"\"{_short(item.get('text'))}\" shows a pointer cursor{when}, as links and "
+                "buttons do, but it cannot be reached with the keyboard.", item, "pointer")
 
     def _hover(self, url: str, hover: list | None, focus: Mapping[str, Any] | None
                ) -> Iterable[Finding]:
