@@ -193,6 +193,7 @@ class RenderResult:
     blocked: list[str] = field(default_factory=list)
     elapsed: float = 0.0
     gifs: dict[str, bytes] = field(default_factory=dict)  # for the probes; never stored
+    probing: bool = False  # the probes are pressing keys: navigations then are theirs, not the page's
 
 
 def _trim_results(raw: dict[str, Any]) -> dict[str, Any]:
@@ -305,7 +306,8 @@ class Renderer:
                     await route.fulfill(status=200, body=job.body,
                                         headers={"content-type": job.content_type})
                     return
-                refuse("navigation away", request.url)
+                if not result.probing:  # e.g. Space on a link: refused, not the page's request
+                    refuse("navigation away", request.url)
                 await route.abort("blockedbyclient")
                 return
             reason = await self.policy.refusal(request.url)
@@ -357,6 +359,7 @@ class Renderer:
         A11Y_PROBE_MIN_SECONDS). Whatever happens, axe's results are kept."""
         deadline = max(started + self.timeout, time.monotonic() + defaults.A11Y_PROBE_MIN_SECONDS)
         runner = ProbeRunner(page, deadline, dict(VIEWPORT))
+        result.probing = True
         try:
             return await asyncio.wait_for(runner.run(result.gifs),
                                           deadline - time.monotonic() + CLOSE_TIMEOUT)
