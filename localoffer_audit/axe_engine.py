@@ -20,6 +20,11 @@ Crawled pages are hostile, so the browser is fenced in:
   ([crawl].a11y_engine_timeout) and in number at once ([crawl].a11y_engine_pages), in one
   browser process. A page that hangs or crashes the renderer is stored as such and becomes a
   finding (A11Y590), never a failed audit.
+
+With [crawl].a11y_engine_probes (on by default) the scripted probes of browser_probes.py run on
+the same open page after axe (Tab, hover, Space, 320 px, 200% text, animated GIFs), in the same
+time budget; their measurements are stored in the same results, under "probes" (format in
+browser_probes.py). GIF images the page loads are kept in memory for them, never stored.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from . import defaults
+from .browser_probes import GIF_TYPES, LISTENER_HOOK, MAX_GIF_BYTES, ProbeRunner
 from .errors import ConfigError
 from .middlewares import is_fetchable_address, parse_networks, resolve_host
 from .urls import matches_host
@@ -55,6 +61,7 @@ MAX_STORED_NODES = 50  # per axe rule per page; the count of all nodes is kept b
 MAX_BLOCKED_RECORDED = 50
 MAX_REDIRECTS = 5  # per subresource, each hop filtered
 CLOSE_TIMEOUT = 10.0
+VIEWPORT = {"width": 1280, "height": 900}
 
 
 class EngineUnavailable(ConfigError):
@@ -185,6 +192,8 @@ class RenderResult:
     error: str | None = None
     blocked: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    gifs: dict[str, bytes] = field(default_factory=dict)  # for the probes; never stored
+    probing: bool = False  # the probes are pressing keys: navigations then are theirs, not the page's
 
 
 def _trim_results(raw: dict[str, Any]) -> dict[str, Any]:
@@ -202,8 +211,10 @@ class Renderer:
     """One browser, a bounded pool of pages, one fresh context per page."""
 
     def __init__(self, setup: EngineSetup, policy: RequestPolicy, *, timeout: float,
-                 parallel: int, tags: Sequence[str]) -> None:
+                 parallel: int, tags: Sequence[str], probes: bool = defaults.A11Y_ENGINE_PROBES
+                 ) -> None:
         self.setup, self.policy = setup, policy
+        self.probes = probes
         self.timeout, self.parallel = timeout, max(1, parallel)
         self.axe_options = {"runOnly": {"type": "tag", "values": list(tags)},
                             "resultTypes": ["violations", "incomplete"]}
@@ -244,12 +255,17 @@ class Renderer:
         try:
             context = await self.browser.new_context(
                 accept_downloads=False, service_workers="block", java_script_enabled=True,
-                viewport={"width": 1280, "height": 900})
+                viewport=dict(VIEWPORT))
             await self._fence(context, job, result)
+            if self.probes:
+                await context.add_init_script(LISTENER_HOOK)
             page = await context.new_page()
             page.on("crash", lambda _page: crashed.set())
             page.on("popup", lambda popup: asyncio.ensure_future(popup.close()))
             result.results = await asyncio.wait_for(self._run_axe(page, job), self.timeout)
+            if self.probes:
+                result.results["probes"] = await self._run_probes(page, result, started)
+                result.gifs.clear()
         except (asyncio.TimeoutError, TimeoutError):
             result.outcome, result.error = "timeout", (
                 f"the page did not finish loading and checking within {self.timeout:g} s")
@@ -290,7 +306,8 @@ class Renderer:
                     await route.fulfill(status=200, body=job.body,
                                         headers={"content-type": job.content_type})
                     return
-                refuse("navigation away", request.url)
+                if not result.probing:  # e.g. Space on a link: refused, not the page's request
+                    refuse("navigation away", request.url)
                 await route.abort("blockedbyclient")
                 return
             reason = await self.policy.refusal(request.url)
@@ -320,6 +337,14 @@ class Renderer:
             except PlaywrightError:
                 await route.abort("failed")
                 return
+            if self.probes and response.headers.get("content-type", "").split(";")[0].strip() \
+                    in GIF_TYPES and len(result.gifs) < 20:
+                try:
+                    body = await response.body()
+                    if len(body) <= MAX_GIF_BYTES:
+                        result.gifs[request.url] = body
+                except PlaywrightError:
+                    pass
             await route.fulfill(response=response)
 
         async def websocket(ws) -> None:
@@ -328,6 +353,21 @@ class Renderer:
 
         await context.route("**/*", route)
         await context.route_web_socket("**/*", websocket)
+
+    async def _run_probes(self, page, result: RenderResult, started: float) -> dict[str, Any]:
+        """The scripted probes, in what is left of the page's budget (at least
+        A11Y_PROBE_MIN_SECONDS). Whatever happens, axe's results are kept."""
+        deadline = max(started + self.timeout, time.monotonic() + defaults.A11Y_PROBE_MIN_SECONDS)
+        runner = ProbeRunner(page, deadline, dict(VIEWPORT))
+        result.probing = True
+        try:
+            return await asyncio.wait_for(runner.run(result.gifs),
+                                          deadline - time.monotonic() + CLOSE_TIMEOUT)
+        except (asyncio.TimeoutError, TimeoutError):
+            runner.out["errors"]["probes"] = "ran out of the page's time budget"
+        except Exception as exc:  # e.g. the page crashed or navigated away mid-probe
+            runner.out["errors"]["probes"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        return runner.out
 
     async def _run_axe(self, page, job: PageJob) -> dict[str, Any]:
         await page.goto(job.url, wait_until="load", timeout=self.timeout * 1000)
@@ -404,7 +444,8 @@ def render_run(store, run_id: int, config, *, progress: bool = True,
     crawl = config.crawl
     policy = RequestPolicy(config.allowed_hosts, config.allowed_networks)
     renderer = Renderer(setup, policy, timeout=crawl["a11y_engine_timeout"],
-                        parallel=crawl["a11y_engine_pages"], tags=crawl["a11y_engine_tags"])
+                        parallel=crawl["a11y_engine_pages"], tags=crawl["a11y_engine_tags"],
+                        probes=crawl["a11y_engine_probes"])
     total = sum(1 for r in store.page_rows(run_id) if r["kind"] == "html" and r["status"] == 200)
     bar = _Progress(total, progress)
     outcomes: dict[str, int] = {}

@@ -124,6 +124,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[str, Any], Any], Any]]] = {
     "crawl": {
         "a11y_engine": (_choice(*defaults.A11Y_ENGINES), defaults.A11Y_ENGINE),
         "a11y_engine_pages": (_int_at_least(1), defaults.A11Y_ENGINE_PAGES),
+        "a11y_engine_probes": (_bool, defaults.A11Y_ENGINE_PROBES),
         "a11y_engine_tags": (_string_list, defaults.A11Y_ENGINE_TAGS),
         "a11y_engine_timeout": (_float_at_least(1), defaults.A11Y_ENGINE_TIMEOUT_SECONDS),
         "allowed_networks": (_network_list, defaults.CRAWL_ALLOWED_NETWORKS),

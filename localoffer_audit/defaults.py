@@ -58,6 +58,23 @@ A11Y_ENGINE_MAX_NODES_PER_RULE = 20  # findings per axe rule per page; the rest 
 A11Y_ENGINE_PAGES = 2  # pages rendered in parallel (one browser process; a 2-core machine)
 A11Y_ENGINE_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 A11Y_ENGINE_TIMEOUT_SECONDS = 20.0  # per page: load, settle and axe run; then it is a finding
+# Scripted browser probes beside axe (browser_probes.py), run in the same page's time budget.
+A11Y_ENGINE_PROBES = True  # [crawl].a11y_engine_probes: Tab, hover, Space, 320 px, 200% text, GIFs
+A11Y_PROBE_MIN_SECONDS = 5.0  # probes get at least this long after axe, within the page timeout
+A11Y_PROBE_MAX_TAB_STOPS = 60  # Tab presses per page
+A11Y_PROBE_MAX_HOVER = 15  # elements hovered per page (those the CSS changes something on hover)
+A11Y_PROBE_MAX_BUTTONS = 10  # role=button elements pressed with Space per page
+A11Y_PROBE_SETTLE_MS = 80  # wait after a key press, hover or resize before measuring
+A11Y_PROBE_FOCUS_MAX_HEIGHT = 6000  # px of the page photographed to judge focus indicators
+A11Y_PROBE_REFLOW_WIDTH = 320  # CSS px: WCAG 1.4.10 (1280 px at 400% zoom)
+A11Y_PROBE_REFLOW_HEIGHT = 640
+A11Y_PROBE_TEXT_FACTOR = 2.0  # WCAG 1.4.4: text resized to 200%
+A11Y_PROBE_TOLERANCE_PX = 4  # overflow smaller than this is rounding, not lost content
+A11Y_PROBE_MAX_GIF_FRAMES = 2000
+# Thresholds the check stage (checks/a11y_probes.py) applies to the stored measurements.
+A11Y_FOCUS_MIN_CHANGED_PIXELS = 12  # fewer changed pixels on focus than this: no visible indicator
+A11Y_LINES_OVERLAP_RATIO = 0.75  # line-height below this share of the font size: lines overlap
+A11Y_ANIMATION_MAX_SECONDS = 5.0  # WCAG 2.2.2: moving content that lasts longer needs a pause
 
 # Static accessibility rules (checks/accessibility.py)
 A11Y_LANG_DETECT_MIN_WORDS = 40  # A11Y524: page text shorter than this is not language-checked

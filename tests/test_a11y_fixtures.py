@@ -4,7 +4,8 @@ tests/fixtures/pages/accessibility/<CODE>/ holds pass-*.html (no finding of CODE
 (exactly `count` findings of CODE) pages, listed in expected.json (see the README there). Every
 installed page check whose rules are in family "accessibility" runs on each page, so a rule is
 tested as it is installed, whichever module it lives in. Site-level rules and PDF rules have their
-own harness (tests/test_a11y_site_fixtures.py); the real-browser engine is a site check.
+own harness (tests/test_a11y_site_fixtures.py); the real-browser engine is a site check, and its
+folders (expected.json "engine": "axe") are rendered by tests/test_a11y_engine_fixtures.py.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ def _expected(folder: Path) -> dict:
 
 
 def _html_cases() -> list[tuple[str, str]]:
+    """Page-rule cases: folders marked "engine" (rules of the real-browser engine) are rendered
+    by tests/test_a11y_engine_fixtures.py instead."""
     return [(folder.name, name) for folder in sorted(FIXTURES.iterdir()) if folder.is_dir()
+            and not _expected(folder).get("engine")
             for name in sorted(_expected(folder)["files"]) if name.endswith(".html")]
 
 

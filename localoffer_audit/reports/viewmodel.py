@@ -540,8 +540,9 @@ BARRIERS: tuple[Barrier, ...] = (
     Barrier(
         "find-your-way", "Pages you cannot find your way around",
         "Pages with no clear name or main heading, headings out of order, information buried "
-        "many clicks deep, links that do not say where they go, and forms and tables with no "
-        "labels or headers. Families lose their place, cannot tell which "
+        "many clicks deep, links that do not say where they go, forms and tables with no "
+        "labels or headers, and menus, buttons and hints a keyboard cannot reach, use or show "
+        "where it is on. Families lose their place, cannot tell which "
         "page they are on, or give up before they find what they need.",
         "People who use a screen reader, a screen magnifier, a keyboard or a switch instead "
         "of a mouse; people with a learning disability; anyone looking on a phone.",
@@ -549,21 +550,25 @@ BARRIERS: tuple[Barrier, ...] = (
                "A11Y516", "A11Y511", "A11Y513", "A11Y514", "A11Y522", "A11Y526", "A11Y527",
                "A11Y528", "A11Y529", "A11Y530", "A11Y531", "A11Y532", "A11Y533", "A11Y534",
                "A11Y535", "A11Y536", "A11Y537", "A11Y538", "A11Y539", "A11Y540", "A11Y541",
-               "A11Y544", "A11Y580", "A11Y581", "A11Y590", "A11Y591", "CNT103",
+               "A11Y544", "A11Y571", "A11Y572", "A11Y573", "A11Y574", "A11Y578", "A11Y579",
+               "A11Y580", "A11Y582",
+               "A11Y581", "A11Y590", "A11Y591", "CNT103",
                "LNK315", "LNK316"),
         families=("accessibility",)),
     Barrier(
         "see-and-use", "Pages you cannot see, hear or use your own way",
         "Pictures with no description (or only a file name), pale, tiny or justified text, maps "
-        "and videos in frames with no name, pages that stop you zooming in, pages that reload "
-        "or move on by themselves, links that open new windows without warning, pages that do "
-        "not say which language they are in, so they are read out wrongly, and documents that "
+        "and videos in frames with no name, pages that stop you zooming in or lose words when "
+        "you do, pages that reload, move on or keep moving by themselves, links that open new "
+        "windows without warning, pages that do not say which language they are in, so they "
+        "are read out wrongly, and documents that "
         "are scans, have no structure or no name, or are the only place the information is.",
         "People who are blind or partially sighted, people who zoom in or use a screen "
         "reader, people who need more time, and people with a learning disability.",
         rules=("A11Y501", "A11Y504", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y520",
                "A11Y521", "A11Y542", "A11Y543", "A11Y545", "A11Y509", "A11Y523", "A11Y524", "A11Y525",
-               "A11Y550", "A11Y551", "A11Y552", "A11Y553", "A11Y554", "A11Y556", "A11Y557")),
+               "A11Y550", "A11Y551", "A11Y552", "A11Y553", "A11Y554", "A11Y556", "A11Y557",
+               "A11Y570", "A11Y575", "A11Y576", "A11Y577")),
     Barrier(
         "links", "Links that go nowhere",
         "A link leads to an error page, an empty page, a different organisation's website, "
@@ -714,6 +719,17 @@ PLAIN_PROBLEMS: dict[str, str] = {
     "A11Y565": "The accessibility statement is on another website and was not checked",
     "A11Y580": "Accessibility failures found when the page was shown in a real browser",
     "A11Y581": "Places a real browser check could not decide, which a person must look at",
+    "A11Y570": "Pages you have to scroll sideways to read on a phone or when zoomed in",
+    "A11Y571": "Links and buttons that do not show when the keyboard is on them",
+    "A11Y572": "Pages that trap keyboard users, so they cannot reach the rest of the page",
+    "A11Y573": "Menus and hints that only appear under a mouse, never for the keyboard",
+    "A11Y574": "Buttons that do nothing when you press the space bar",
+    "A11Y575": "Boxes that cut words off when you make the text bigger",
+    "A11Y576": "Lines of text that print over each other when you make the text bigger",
+    "A11Y577": "Moving pictures that never stop, pulling your eye away from the words",
+    "A11Y578": "Pages whose keyboard and zoom tests in a real browser could not be finished",
+    "A11Y579": "Things that look clickable but that the keyboard cannot reach",
+    "A11Y582": "Pages where the keyboard jumps about instead of following the reading order",
     "A11Y590": "Pages that could not be checked in a real browser (too slow, or they crashed it)",
     "A11Y591": "Pages whose files from other sites were left out of the real-browser check",
     "CNT101": "A topic the law says the Local Offer must cover is missing",
