@@ -29,7 +29,7 @@ def _findings(probes):
 def test_every_rule_has_doc_fix_wcag_tag_and_who_affected():
     for rule in P.A11yProbeResults.rules:
         assert rule.family == "accessibility" and "browser" in rule.tags and rule.fix and rule.doc
-        assert rule.code in P.WHO_AFFECTED and P.WHO_AFFECTED[rule.code].endswith(".")
+        assert rule.who_affected == P.WHO_AFFECTED[rule.code] and rule.who_affected.endswith(".")
         if rule.code != "A11Y578":
             # measured failures are errors; the two heuristics are warnings
             want = Severity.WARNING if rule.code in ("A11Y579", "A11Y582") else Severity.ERROR

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Mapping
 
 from .. import defaults
 from ..models import Finding, Rule, Severity, Site
-from . import NoOptions, rule_factory
+from . import NoOptions, rule_factory, with_who_affected
 
 FAMILY = "accessibility"
 ENGINE = "axe"
@@ -128,8 +128,9 @@ class A11yProbeResults(NoOptions):
     """Turns the stored measurements of the engine's scripted browser probes into findings."""
 
     name = "a11y-probes"
-    rules = (REFLOW, FOCUS_NOT_VISIBLE, KEYBOARD_TRAP, HOVER_ONLY, SPACE_IGNORED, TEXT_CLIPPED,
-             LINES_OVERLAP, ANIMATION, PROBES_INCOMPLETE, POINTER_ONLY, FOCUS_ORDER)
+    rules = with_who_affected((REFLOW, FOCUS_NOT_VISIBLE, KEYBOARD_TRAP, HOVER_ONLY, SPACE_IGNORED,
+                               TEXT_CLIPPED, LINES_OVERLAP, ANIMATION, PROBES_INCOMPLETE,
+                               POINTER_ONLY, FOCUS_ORDER), WHO_AFFECTED)
 
     def check_site(self, site: Site) -> Iterable[Finding]:
         for record in site.engine_results():
