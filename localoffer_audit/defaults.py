@@ -62,6 +62,13 @@ A11Y_ENGINE_TIMEOUT_SECONDS = 20.0  # per page: load, settle and axe run; then i
 # Static accessibility rules (checks/accessibility.py)
 A11Y_LANG_DETECT_MIN_WORDS = 40  # A11Y524: page text shorter than this is not language-checked
 A11Y_LANG_DETECT_MIN_PROBABILITY = 0.95  # A11Y524: langdetect's confidence before it is a finding
+A11Y_LANG_PASSAGE_MIN_WORDS = 3  # A11Y600/A11Y601: a passage shorter than this is not language-checked
+A11Y_LANG_PASSAGE_MIN_PROBABILITY = 0.99  # A11Y600/A11Y601: langdetect's confidence in another language
+A11Y_LANG_PASSAGE_MAX_ENGLISH_SHARE = 0.5  # A11Y600/A11Y601: "not English" only when fewer of its words are
+A11Y_LANG_BLOCK_MIN_WORDS = 8  # A11Y601: a whole paragraph this long is checked, besides quotations
+A11Y_TEXT_DIRECTION_MIN_LETTERS = 3  # A11Y602: letters of one direction before text is judged
+A11Y_TEXT_DIRECTION_SHARE = 0.8  # A11Y602: share of those letters written the other way
+A11Y_PRE_SYMBOL_SHARE = 0.25  # A11Y621: share of symbols that makes a <pre> a picture made of characters
 A11Y_IMAGE_OF_TEXT_MIN_WORDS = 6  # A11Y509: alt text of a "poster"/"flyer" image this long is words
 A11Y_IMAGE_OF_TEXT_PROSE_SENTENCES = 3  # A11Y509: alt text of this many sentences transcribes words
 
