@@ -258,9 +258,9 @@ class CssAccessibility(NoOptions):
         if page.kind != "html" or page.status != 200 or page.tree is None:
             return
         styles = PageStyles(page.tree, page.stylesheets)
-        yield from _capped(_fake_headings(page, styles))  # <p><b>...</b></p> needs no CSS
         if not styles.has_css:
             return
+        yield from _capped(_fake_headings(page, styles))
         yield from _capped(_generated_content(page, styles))
         yield from _reading_styles(page, styles)
         yield from _capped(self._contrast(page, styles))
@@ -544,8 +544,8 @@ def _generated_content(page: Page, styles: PageStyles) -> Iterator[Finding]:
 
 
 def _fake_headings(page: Page, styles: PageStyles) -> Iterator[Finding]:
-    """A short line on its own, bold and bigger than the text after it (or wholly in <b> or
-    <strong>), followed by running text: it looks like a heading and is not one."""
+    """A short line on its own, bold (by CSS, or wholly in <b> or <strong>) and bigger than the
+    running text after it: it looks like a heading and is not one."""
     for el in styles.root.iter("p", "div", "span"):
         if el.get("role") or any(a.tag in _HEADING_TAGS or a.get("role") == "heading"
                                  or a.tag in ("li", "td", "th", "label", "button", "a", "legend",
@@ -571,9 +571,9 @@ def _fake_headings(page: Page, styles: PageStyles) -> Iterator[Finding]:
             continue
         size, after = styles.font_px(el), styles.font_px(nxt)
         bigger = size is not None and after is not None and size >= after * A11Y_CSS_FAKE_HEADING_SCALE
-        if not (wrapped or (bigger and styles.bold(el))):
-            continue
-        how = "is wholly bold" if wrapped else f"is bold and {size:.0f}px against {after:.0f}px"
+        if not (bigger and (wrapped or styles.bold(el))):
+            continue  # bold alone is a label ("Upcoming event") as often as a heading
+        how = f"is bold and {size:.0f}px against {after:.0f}px"
         yield page.finding(HEADING_FAKE, f"The line {text[:60]!r} {how}, above running text, "
                            "like a heading, but it is not marked up as one.",
                            selector=_selector(el), snippet=text[:REPORT_SNIPPET_CHARS])

@@ -174,8 +174,9 @@ _BLOCKS = ("p", "li", "td", "th", "dd", "dt", "blockquote", "figcaption", "capti
 _QUOTED = re.compile(r"[\"“«„]([^\"“”«»„]{6,300})[\"”»“]")
 _FIELDS = ("input", "select", "textarea")
 _UNLABELLED_TYPES = {"hidden", "submit", "button", "reset", "image", "radio", "checkbox"}
-_LAYOUT_CONTENT = ("h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "nav", "form", "table",
-                   "header", "footer", "aside")
+# What a cell of a layout table holds: page sections, and menus (lists of links).
+_LAYOUT_CONTENT = ("h1", "h2", "h3", "h4", "h5", "h6", "nav", "form", "table", "header",
+                   "footer", "aside")
 _SPACER = re.compile(r"(^|[/_.-])(spacer|blank|pixel|transparent|clear|shim)[^/]*\.(gif|png)$", re.I)
 
 
@@ -513,7 +514,7 @@ class StaticMarkupAccessibility(NoOptions):
                 yield page.finding(LINK_TITLE_REDUNDANT, f"The link {text[:60]!r} has the same "
                                    "words as its title attribute.", selector="a[title]",
                                    target=target)
-            if _path(target).endswith(images) and not any(a.iter("img")):
+            if _path(target).endswith(images) and next(a.iter("img"), None) is None:
                 yield page.finding(LINK_TO_IMAGE, f"The link {text[:60]!r} opens the image "
                                    f"{href[:80]!r} on its own, where it has no text "
                                    "alternative.", selector="a", target=target)
@@ -577,8 +578,9 @@ class StaticMarkupAccessibility(NoOptions):
                 table.get("aria-label") or table.get("aria-labelledby") or table.get("summary")
                 or "").strip()
             if not heads:
-                layout = [c for r in cells for c in r
-                          if any(d.tag in _LAYOUT_CONTENT for d in c.iterdescendants())]
+                layout = [c for r in cells for c in r if any(
+                    d.tag in _LAYOUT_CONTENT or (d.tag in ("ul", "ol") and d.find(".//a") is not None)
+                    for d in c.iterdescendants())]
                 if layout and not captioned and not table.xpath("./thead"):
                     yield page.finding(TABLE_LAYOUT, "A table with no headers or caption holds "
                                        f"headings, lists or menus in its cells (first: "
@@ -592,8 +594,10 @@ class StaticMarkupAccessibility(NoOptions):
             return  # a table of headers only: A11Y532
         scoped = any(h.get("scope") for h in heads) or any(
             c.get("headers") for r in cells for c in r)
-        first_row_heads = bool(cells) and sum(c.tag == "th" for c in cells[0]) >= max(
-            1, len(cells[0]) - 1)
+        first = cells[0] if cells else []
+        corner = first[:1] if first and first[0].tag == "td" and not meaningful(
+            first[0].text_content()) else []
+        first_row_heads = len(first) >= 2 and all(c.tag == "th" for c in first[len(corner):])
         later_heads = [sum(c.tag == "th" for c in r) for r in cells[1:]]
         if not scoped and ((first_row_heads and any(later_heads)) or any(
                 n >= 2 and n < len(r) for n, r in zip(later_heads, cells[1:]))):
