@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
@@ -177,6 +178,8 @@ _UNLABELLED_TYPES = {"hidden", "submit", "button", "reset", "image", "radio", "c
 # What a cell of a layout table holds: page sections, and menus (lists of links).
 _LAYOUT_CONTENT = ("h1", "h2", "h3", "h4", "h5", "h6", "nav", "form", "table", "header",
                    "footer", "aside")
+# Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic and their presentation forms.
+_RTL_SCRIPT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _SPACER = re.compile(r"(^|[/_.-])(spacer|blank|pixel|transparent|clear|shim)[^/]*\.(gif|png)$", re.I)
 
 
@@ -220,6 +223,9 @@ def _foreign(text: str, expected: str) -> str | None:
     words = WORD.findall(text)
     if len(words) < A11Y_LANG_PASSAGE_MIN_WORDS or expected not in detectable_languages():
         return None
+    share = english_share(text)  # a set lookup per word: English text stops here, cheaply
+    if expected == "en" and share >= A11Y_LANG_PASSAGE_MAX_ENGLISH_SHARE:
+        return None  # mostly English words: langdetect is misled by a short passage
     probabilities = language_probabilities(text)
     if not probabilities:
         return None
@@ -227,9 +233,6 @@ def _foreign(text: str, expected: str) -> str | None:
     if (best == expected or probabilities[best] < A11Y_LANG_PASSAGE_MIN_PROBABILITY
             or probabilities.get(expected, 0.0) > 1 - A11Y_LANG_PASSAGE_MIN_PROBABILITY):
         return None
-    share = english_share(text)
-    if expected == "en" and share >= A11Y_LANG_PASSAGE_MAX_ENGLISH_SHARE:
-        return None  # mostly English words: langdetect is misled by a short passage
     if best == "en" and share < 1 - A11Y_LANG_PASSAGE_MAX_ENGLISH_SHARE:
         return None
     return best
@@ -295,6 +298,7 @@ class StaticMarkupAccessibility(NoOptions):
     # --- languages ----------------------------------------------------------------------------
 
     def _languages(self, page: Page, body) -> Iterator[Finding]:
+        reported: set[str] = set()  # a passage in nested blocks (<li><p>) is reported once
         for el in body.iter():
             if not isinstance(el.tag, str) or skipped(el) or el.tag in SKIP_TEXT:
                 continue
@@ -314,9 +318,9 @@ class StaticMarkupAccessibility(NoOptions):
                 continue
             if el.tag not in _BLOCKS or _primary(_context_lang(el)) != "en":
                 continue
-            yield from self._unmarked(page, el)
+            yield from self._unmarked(page, el, reported)
 
-    def _unmarked(self, page: Page, el) -> Iterator[Finding]:
+    def _unmarked(self, page: Page, el, reported: set) -> Iterator[Finding]:
         """Quotations, and whole paragraphs, in another language inside English text."""
         text = _text_outside_lang(el) if el.tag not in ("div", "section", "article", "main",
                                                         "body") else _own_text(el)
@@ -325,17 +329,20 @@ class StaticMarkupAccessibility(NoOptions):
             quotes.append(text)
         flagged = False
         for quote in quotes:
-            found = _foreign(quote, "en")
+            found = _foreign(quote, "en") if quote not in reported else None
             if found:
                 flagged = True
+                reported.add(quote)
                 yield page.finding(LANG_CHANGE_UNMARKED, f"The quoted words {quote[:60]!r} are "
                                    f"in {_display(found)} but not marked lang={found!r}, so "
                                    "screen readers read them as English.",
                                    selector=el.tag, snippet=quote[:80])
         if (not flagged and el.tag in ("p", "li", "td", "dd", "blockquote")
-                and len(WORD.findall(text)) >= A11Y_LANG_BLOCK_MIN_WORDS):
+                and len(WORD.findall(text)) >= A11Y_LANG_BLOCK_MIN_WORDS and not any(
+                    q in text for q in reported)):
             found = _foreign(text, "en")
             if found:
+                reported.add(text)
                 yield page.finding(LANG_CHANGE_UNMARKED, f"A <{el.tag}> {text[:60]!r} is in "
                                    f"{_display(found)} but not marked lang={found!r}, so "
                                    "screen readers read it as English.", selector=el.tag,
@@ -343,10 +350,13 @@ class StaticMarkupAccessibility(NoOptions):
 
     def _directions(self, page: Page, body) -> Iterator[Finding]:
         rtl_languages = set(data()["markup"]["rtl_languages"])
+        any_dir = bool(body.getroottree().xpath("//*[@dir]"))
         for el in body.iter():
             if not isinstance(el.tag, str) or skipped(el) or el.tag in SKIP_TEXT:
                 continue
             text = _own_text(el)
+            if not any_dir and not _RTL_SCRIPT.search(text):
+                continue  # left-to-right text on a page with no dir: nothing to judge
             written = _direction(text)
             if written is None:
                 continue
@@ -474,24 +484,27 @@ class StaticMarkupAccessibility(NoOptions):
                                    "captions are in the picture, deaf people cannot follow it.",
                                    selector="video", target=absolute(page, src or None))
         vocab = data()["markup"]
-        if _offers_transcript(body, vocab["transcript_words"]):
-            return
+        found = []
         for audio in body.iter("audio"):
             if not skipped(audio):
                 src = audio.get("src") or next((s.get("src") for s in audio.iter("source")
                                                 if s.get("src")), "")
-                yield page.finding(MEDIA_TRANSCRIPT_MISSING, f"An <audio> {src[:80]!r} has no "
-                                   "transcript on the page.", selector="audio",
-                                   target=absolute(page, src or None))
+                found.append(page.finding(MEDIA_TRANSCRIPT_MISSING, f"An <audio> {src[:80]!r} "
+                                          "has no transcript on the page.", selector="audio",
+                                          target=absolute(page, src or None)))
         media = tuple(vocab["audio_extensions"] + vocab["video_extensions"])
         for a in body.iter("a"):
-            target = absolute(page, (a.get("href") or "").strip() or None)
-            if target and not skipped(a) and _path(target).endswith(media):
+            href = (a.get("href") or "").strip()
+            if href and not skipped(a) and _path(href).endswith(media):
+                target = absolute(page, href)
                 kind = "a sound" if _path(target).endswith(tuple(vocab["audio_extensions"])) \
                     else "a video"
-                yield page.finding(MEDIA_TRANSCRIPT_MISSING, f"The link {content_text(a)[:60]!r} "
-                                   f"opens {kind} file and the page has no transcript of it.",
-                                   selector="a", target=target)
+                found.append(page.finding(MEDIA_TRANSCRIPT_MISSING, f"The link "
+                                          f"{content_text(a)[:60]!r} opens {kind} file and the "
+                                          "page has no transcript of it.", selector="a",
+                                          target=target))
+        if found and not _offers_transcript(body, vocab["transcript_words"]):
+            yield from found
 
     # --- links --------------------------------------------------------------------------------
 
@@ -659,15 +672,19 @@ class StaticMarkupAccessibility(NoOptions):
         if empty_paragraphs:
             yield page.finding(PARAGRAPH_EMPTY, f"The page has {empty_paragraphs} empty "
                                "paragraph(s) (<p></p>).", selector="p:empty")
-        lowered = text.lower()
-        phrase = next((p for p in data()["markup"]["location_phrases"]
-                       if re.search(rf"\b{re.escape(p)}\b", lowered)), None)
-        if phrase:
-            start = lowered.index(phrase)
+        hit = _location_phrases().search(text.lower())
+        if hit:
+            phrase, start = hit.group(0), hit.start()
             yield page.finding(LOCATION_REFERENCE, f"The text says {phrase!r} "
                                f"(\"...{text[max(0, start - 30):start + 40]}...\"): "
                                "check the thing is also named.", selector="body",
                                snippet=text[max(0, start - 30):start + 40])
+
+
+@lru_cache(maxsize=1)
+def _location_phrases() -> re.Pattern:
+    phrases = sorted(data()["markup"]["location_phrases"], key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b")
 
 
 def _offers_transcript(body, words: list[str]) -> bool:
