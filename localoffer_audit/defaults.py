@@ -73,6 +73,7 @@ A11Y_LANG_BLOCK_MIN_WORDS = 8  # A11Y601: a whole paragraph this long is checked
 A11Y_TEXT_DIRECTION_MIN_LETTERS = 3  # A11Y602: letters of one direction before text is judged
 A11Y_TEXT_DIRECTION_SHARE = 0.8  # A11Y602: share of those letters written the other way
 A11Y_PRE_SYMBOL_SHARE = 0.25  # A11Y621: share of symbols that makes a <pre> a picture made of characters
+A11Y_UNCHUNKED_MIN_WORDS = 500  # A11Y625: words of paragraphs with no sub-heading or list before it is a wall of text
 A11Y_IMAGE_OF_TEXT_MIN_WORDS = 6  # A11Y509: alt text of a "poster"/"flyer" image this long is words
 A11Y_IMAGE_OF_TEXT_PROSE_SENTENCES = 3  # A11Y509: alt text of this many sentences transcribes words
 

@@ -79,6 +79,15 @@ def test_hostile_markup_does_not_break_the_rules():
     assert "A11Y606" in rules and "A11Y607" in rules  # a bare video and audio still count
 
 
-def test_demo_template_has_no_unplanted_finding_from_these_rules(demo):
+def test_demo_template_trips_no_error_of_these_rules_and_only_planted_pages_get_notices(demo):
+    from localoffer_audit.demo.scoring import score
+
     ours = {r.code for r in M.StaticMarkupAccessibility.rules}
-    assert [f for f in demo["findings"] if f["rule"] in ours] == []
+    result = score(demo["key"], demo["findings"])["accessibility"]
+    assert [f for f in result.unmatched_errors if f["rule"] in ours] == []
+    assert [c for c in result.control_false_positives
+            if any(h["rule"] in ours for h in c["findings"])] == []
+    # The demo's shared template is clean: a finding of ours on most pages would be about it.
+    pages = {f["url"] for f in demo["findings"]}
+    hit = {f["url"] for f in demo["findings"] if f["rule"] in ours}
+    assert len(hit) <= max(1, len(pages) // 50), sorted(hit)[:5]

@@ -20,7 +20,7 @@ import langcodes
 from ..defaults import (A11Y_LANG_BLOCK_MIN_WORDS, A11Y_LANG_PASSAGE_MAX_ENGLISH_SHARE,
                         A11Y_LANG_PASSAGE_MIN_PROBABILITY, A11Y_LANG_PASSAGE_MIN_WORDS,
                         A11Y_PRE_SYMBOL_SHARE, A11Y_TEXT_DIRECTION_MIN_LETTERS,
-                        A11Y_TEXT_DIRECTION_SHARE)
+                        A11Y_TEXT_DIRECTION_SHARE, A11Y_UNCHUNKED_MIN_WORDS)
 from ..models import Finding, Page, Severity
 from . import NoOptions, rule_factory
 from .a11y_html import (SKIP_TEXT, WORD, absolute, cell_rows, content_text, data,
@@ -133,7 +133,36 @@ LOCATION_REFERENCE = _rule(
     'Name the thing as well as where it is ("the Taylor Swift link, on the right"): on a phone '
     "or to a screen reader there is no right or left.", "wcag2a", "wcag133")
 
+INLINE_COLOUR = _rule(
+    "A11Y620", "inline-style-colour", "Text colours are set in the HTML's style attributes",
+    Severity.NOTICE,
+    "Set colours in the site's stylesheet (classes), not in style attributes, so people's own "
+    "colour settings and style sheets can change them.", "best-practice", "wcag148")
+FIELD_LABELS_MULTIPLE = _rule(
+    "A11Y624", "field-labels-multiple", "Form field has more than one label", Severity.WARNING,
+    "Give each field one <label>; put a shared question (\"Date of issue\") in a <fieldset> "
+    "<legend>.", "wcag2a", "wcag131", "wcag332")
+CONTENT_NOT_CHUNKED = _rule(
+    "A11Y625", "content-not-chunked", "Long page text is not broken up with headings or lists",
+    Severity.NOTICE,
+    "Break long text into sections with sub-headings (<h2>, <h3>) and use lists for steps and "
+    "options.", "wcag2aaa", "wcag2410")
+IMG_ALT_TITLE_DIFFER = _rule(
+    "A11Y626", "img-alt-title-differ", "Image's alt text and title say different things",
+    Severity.NOTICE,
+    "Put everything people need in the alt text (or in the page text) and drop the title, or "
+    "make them the same.", "best-practice", "wcag111")
+
 WHO_AFFECTED = {
+    "A11Y620": "Partially sighted parents who use their own colours may find some text does "
+               "not change, or becomes unreadable.",
+    "A11Y624": "Screen-reader users may hear only one of the labels, and miss what the field "
+               "is for.",
+    "A11Y625": "People with learning disabilities, dyslexia or attention difficulties, and "
+               "screen-reader users moving by headings, cannot find their way in a wall of "
+               "text.",
+    "A11Y626": "Sighted mouse users and screen-reader users are told different things about "
+               "the same image.",
     "A11Y600": "Screen-reader users hear a passage read with the wrong language's voice.",
     "A11Y601": "Screen-reader users hear words in another language read as if they were "
                "English, and cannot understand them.",
@@ -180,6 +209,7 @@ _LAYOUT_CONTENT = ("h1", "h2", "h3", "h4", "h5", "h6", "nav", "form", "table", "
                    "footer", "aside")
 # Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic and their presentation forms.
 _RTL_SCRIPT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_INLINE_COLOUR = re.compile(r"(^|;)\s*(color|background-color|background)\s*:", re.I)
 _SPACER = re.compile(r"(^|[/_.-])(spacer|blank|pixel|transparent|clear|shim)[^/]*\.(gif|png)$", re.I)
 
 
@@ -277,7 +307,8 @@ class StaticMarkupAccessibility(NoOptions):
              LINK_TITLE_REDUNDANT, LINKS_NOT_SEPARATED, LINK_TO_IMAGE, TABLE_NESTED,
              TABLE_LAYOUT, TABLE_SCOPE_MISSING, TABLE_CAPTION_MISSING, TABLE_CELLS_EMPTY,
              ACCESSKEY, PARAGRAPH_EMPTY, PRESENTATIONAL_MARKUP, PRE_WITHOUT_CODE,
-             ABBR_NOT_EXPANDED, LOCATION_REFERENCE)
+             ABBR_NOT_EXPANDED, LOCATION_REFERENCE, INLINE_COLOUR, FIELD_LABELS_MULTIPLE,
+             CONTENT_NOT_CHUNKED, IMG_ALT_TITLE_DIFFER)
 
     def check_page(self, page: Page) -> Iterable[Finding]:
         if page.kind != "html" or page.status != 200 or page.tree is None:
@@ -393,16 +424,30 @@ class StaticMarkupAccessibility(NoOptions):
                                    f"(decoration) but the title {title[:60]!r}, shown to mouse "
                                    "users and hidden from screen readers.", selector="img[title]",
                                    target=absolute(page, img.get("src")))
+            elif alt and meaningful(alt) and meaningful(title) and normal(alt) != normal(title):
+                yield page.finding(IMG_ALT_TITLE_DIFFER, f"Image {src!r} has the alt text "
+                                   f"{alt.strip()[:40]!r} but the title {title[:40]!r}: mouse "
+                                   "users and screen-reader users are told different things.",
+                                   selector="img[title]", target=absolute(page, img.get("src")))
 
     # --- forms --------------------------------------------------------------------------------
 
     def _forms(self, page: Page, body) -> Iterator[Finding]:
         by_id = {el.get("id"): el for el in body.iter() if isinstance(el.tag, str) and el.get("id")}
         labels: dict[str, str] = {}
+        label_count: dict[str, int] = {}
         for lab in body.iter("label"):
             key = (lab.get("for") or "").strip()
             if key:
-                labels[key] = content_text(lab, ("select", "textarea", "option", "datalist"))
+                labels.setdefault(key, content_text(lab, ("select", "textarea", "option",
+                                                          "datalist")))
+                label_count[key] = label_count.get(key, 0) + 1
+        for key, count in label_count.items():
+            field = by_id.get(key)
+            if count > 1 and field is not None and field.tag in _FIELDS:
+                yield page.finding(FIELD_LABELS_MULTIPLE, f"The form field {key[:40]!r} has "
+                                   f"{count} labels; screen readers may read only one of them.",
+                                   selector=f"label[for={key[:40]}]", snippet=key[:40])
         groups: dict[tuple, list] = {}
         for field in body.iter(*_FIELDS):
             kind = (field.get("type") or "text").strip().lower()
@@ -629,6 +674,17 @@ class StaticMarkupAccessibility(NoOptions):
 
     # --- obsolete and presentational markup ---------------------------------------------------
 
+    @staticmethod
+    def _chunks(page: Page, body) -> Iterator[Finding]:
+        if body.find(".//h2") is not None or any(body.iter("h3", "h4", "h5", "h6", "ul", "ol",
+                                                           "dl", "table")):
+            return
+        words = _running_words(body)
+        if words >= A11Y_UNCHUNKED_MIN_WORDS:
+            yield page.finding(CONTENT_NOT_CHUNKED, f"The page has {words} words of paragraphs "
+                               "and no sub-headings, lists or tables to break them up.",
+                               selector="body")
+
     def _markup(self, page: Page, body) -> Iterator[Finding]:
         presentational = set(data()["markup"]["presentational_tags"])
         old: dict[str, int] = {}
@@ -665,6 +721,14 @@ class StaticMarkupAccessibility(NoOptions):
                     yield page.finding(ABBR_NOT_EXPANDED, f"The abbreviation {short[:20]!r} is "
                                        "not written out on the page and has no title.",
                                        selector="abbr", snippet=short[:40])
+        coloured = [el for el in body.iter() if isinstance(el.tag, str)
+                    and _INLINE_COLOUR.search(el.get("style") or "") and meaningful(_own_text(el))]
+        if coloured:
+            yield page.finding(INLINE_COLOUR, f"{len(coloured)} element(s) set their text "
+                               "colour in a style attribute (first: "
+                               f"{(coloured[0].get('style') or '')[:40]!r}).",
+                               selector=f"{coloured[0].tag}[style]")
+        yield from self._chunks(page, body)
         if old:
             what = ", ".join(f"{tag} ({n})" for tag, n in old.items())
             yield page.finding(PRESENTATIONAL_MARKUP, f"The page sets its look with obsolete "
@@ -703,6 +767,10 @@ def _offers_transcript(body, words: list[str]) -> bool:
                 _own_text(el).lower().startswith(w) for w in words):
             return True
     return False
+
+
+def _running_words(body) -> int:
+    return sum(len(WORD.findall(p.text_content())) for p in body.iter("p") if not skipped(p))
 
 
 def _text_outside_images(a) -> str:

@@ -550,7 +550,7 @@ BARRIERS: tuple[Barrier, ...] = (
                "A11Y535", "A11Y536", "A11Y537", "A11Y538", "A11Y539", "A11Y540", "A11Y541",
                "A11Y544", "A11Y547", "A11Y604", "A11Y605", "A11Y608", "A11Y609", "A11Y610",
                "A11Y612", "A11Y613", "A11Y614", "A11Y615", "A11Y616", "A11Y617", "A11Y618",
-               "A11Y623", "A11Y580", "A11Y581", "A11Y590", "A11Y591", "CNT103",
+               "A11Y623", "A11Y624", "A11Y625", "A11Y580", "A11Y581", "A11Y590", "A11Y591", "CNT103",
                "LNK315", "LNK316"),
         families=("accessibility",)),
     Barrier(
@@ -566,7 +566,8 @@ BARRIERS: tuple[Barrier, ...] = (
                "A11Y521", "A11Y542", "A11Y543", "A11Y545", "A11Y509", "A11Y523", "A11Y524", "A11Y525",
                "A11Y550", "A11Y551", "A11Y552", "A11Y553", "A11Y554", "A11Y556", "A11Y557",
                "A11Y546", "A11Y548", "A11Y549", "A11Y600", "A11Y601", "A11Y602", "A11Y603",
-               "A11Y606", "A11Y607", "A11Y611", "A11Y619", "A11Y621", "A11Y622")),
+               "A11Y606", "A11Y607", "A11Y611", "A11Y619", "A11Y620", "A11Y621", "A11Y622",
+               "A11Y626")),
     Barrier(
         "links", "Links that go nowhere",
         "A link leads to an error page, an empty page, a different organisation's website, "
@@ -712,6 +713,11 @@ PLAIN_PROBLEMS: dict[str, str] = {
     "A11Y619": "Old-fashioned markup that fixes the text size, font or layout",
     "A11Y621": "Pictures drawn with keyboard characters, read out symbol by symbol",
     "A11Y622": "Short forms such as GDS marked up without saying what they stand for",
+    "A11Y620": "Text colours fixed in the page's HTML, which people's own colour settings "
+               "may not change",
+    "A11Y624": "Form boxes with two labels, of which screen readers may read only one",
+    "A11Y625": "Long pages of text with no sub-headings or lists to break them up",
+    "A11Y626": "Pictures whose description and tooltip say different things",
     "A11Y623": "Text that points to something only as \u201con the right\u201d or \u201con "
                "the left\u201d",
     "A11Y526": "Lists built wrongly, so screen readers do not say they are lists",
