@@ -676,8 +676,7 @@ class StaticMarkupAccessibility(NoOptions):
 
     @staticmethod
     def _chunks(page: Page, body) -> Iterator[Finding]:
-        if body.find(".//h2") is not None or any(body.iter("h3", "h4", "h5", "h6", "ul", "ol",
-                                                           "dl", "table")):
+        if next(body.iter("h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table"), None) is not None:
             return
         words = _running_words(body)
         if words >= A11Y_UNCHUNKED_MIN_WORDS:
