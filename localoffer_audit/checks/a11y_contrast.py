@@ -535,7 +535,8 @@ def _generated_content(page: Page, styles: PageStyles) -> Iterator[Finding]:
                     r":(hover|focus|active|visited|focus-within|focus-visible)\b", part, re.I):
                 continue
             base = _PSEUDO_ELEMENT.sub("", part).strip() or "*"
-            shown = [el for el in styles.select(base) if not styles.hidden(el)]
+            shown = [el for el in styles.select(base) if not styles.hidden(el) and not (
+                el.get("aria-label") or el.get("aria-labelledby") or el.get("aria-hidden"))]
             if shown:
                 yield page.finding(
                     CSS_CONTENT_TEXT, f"The CSS rule {part[:60]!r} adds the words {words[:60]!r} "

@@ -199,7 +199,7 @@ WHO_AFFECTED = {
                "find what the text points to.",
 }
 
-_BLOCKS = ("p", "li", "td", "th", "dd", "dt", "blockquote", "figcaption", "caption", "label",
+_BLOCKS = ("p", "li", "td", "th", "dd", "dt", "blockquote", "q", "figcaption", "caption", "label",
            "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "article", "main", "body")
 _QUOTED = re.compile(r"[\"“«„]([^\"“”«»„]{6,300})[\"”»“]")
 _FIELDS = ("input", "select", "textarea")
@@ -223,7 +223,8 @@ def _text_outside_lang(el) -> str:
     for child in el:
         if isinstance(child.tag, str) and child.get("lang") is None and not skipped(
                 child) and child.tag not in SKIP_TEXT:
-            parts.append(child.get("alt") or "" if child.tag == "img" else _text_outside_lang(child))
+            parts.append((child.get("alt") or "") if child.tag == "img"
+                         else _text_outside_lang(child))
         parts.append(child.tail or "")
     return " ".join(" ".join(parts).split())
 
@@ -391,9 +392,10 @@ class StaticMarkupAccessibility(NoOptions):
             written = _direction(text)
             if written is None:
                 continue
-            setter = next((n for n in [el, *el.iterancestors()] if (n.get("dir") or "").strip()),
-                          None)
-            dir_value = (setter.get("dir") or "").strip().lower() if setter is not None else "ltr"
+            setter = next((n for n in [el, *el.iterancestors()]
+                           if (n.get("dir") or "").strip() or n.tag == "bdi"), None)
+            dir_value = ((setter.get("dir") or "auto").strip().lower() if setter is not None
+                         else "ltr")  # <bdi> with no dir finds its own direction
             if dir_value == "auto":
                 continue
             if written == "rtl" and dir_value != "rtl":
@@ -700,7 +702,7 @@ class StaticMarkupAccessibility(NoOptions):
             if el.tag in presentational:
                 old[f"<{el.tag}>"] = old.get(f"<{el.tag}>", 0) + 1
             elif el.tag == "img" and not (el.get("alt") or "").strip() and (
-                    _SPACER.search(_path(el.get("src"))) or "1" in (el.get("width"), el.get("height"))):
+                    _SPACER.search(_path(el.get("src"))) or _one_pixel_strip(el)):
                 old["spacer images"] = old.get("spacer images", 0) + 1
             elif el.tag == "p" and not el.text_content().strip() and not any(
                     isinstance(d.tag, str) and d.tag != "br" for d in el.iterdescendants()):
@@ -766,6 +768,13 @@ def _offers_transcript(body, words: list[str]) -> bool:
                 _own_text(el).lower().startswith(w) for w in words):
             return True
     return False
+
+
+def _one_pixel_strip(img) -> bool:
+    """1px high or wide and longer the other way: a spacer (a 1x1 image is a tracking pixel)."""
+    sizes = [(img.get(a) or "").strip() for a in ("width", "height")]
+    return "1" in sizes and any(v.isdigit() and int(v) > 1 for v in sizes) and not any(
+        a.tag == "noscript" for a in img.iterancestors())
 
 
 def _running_words(body) -> int:
