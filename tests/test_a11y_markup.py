@@ -91,3 +91,16 @@ def test_demo_template_trips_no_error_of_these_rules_and_only_planted_pages_get_
     pages = {f["url"] for f in demo["findings"]}
     hit = {f["url"] for f in demo["findings"] if f["rule"] in ours}
     assert len(hit) <= max(1, len(pages) // 50), sorted(hit)[:5]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Nous sommes ici pour vous aider", "fr"),
+    ("Estamos aquí para ayudarte y a tu familia", "es"),
+    ("Jeśli potrzebujesz pomocy w swoim języku", "pl"),
+    ("You said, we did", None),
+    ("Write down your questions before an appointment so", None),
+    ("Friday, 9am to 5pm, except bank holidays", None),
+    ("Kirklees SENDIASS, Huddersfield Road, Batley WF17 5AB", None),
+])
+def test_foreign_passages_in_english_text(text, language):
+    assert M._foreign(text, "en") == language

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 import langcodes
 
-from ..defaults import (A11Y_LANG_BLOCK_MIN_WORDS, A11Y_LANG_PASSAGE_MAX_ENGLISH_SHARE,
+from ..defaults import (A11Y_LANG_BLOCK_MIN_WORDS, A11Y_LANG_LONG_PASSAGE_MAX_ENGLISH_SHARE,
+                        A11Y_LANG_LONG_PASSAGE_WORDS, A11Y_LANG_PASSAGE_MAX_ENGLISH_SHARE,
                         A11Y_LANG_PASSAGE_MIN_PROBABILITY, A11Y_LANG_PASSAGE_MIN_WORDS,
                         A11Y_PRE_SYMBOL_SHARE, A11Y_TEXT_DIRECTION_MIN_LETTERS,
                         A11Y_TEXT_DIRECTION_SHARE, A11Y_UNCHUNKED_MIN_WORDS)
@@ -255,8 +256,12 @@ def _foreign(text: str, expected: str) -> str | None:
     if len(words) < A11Y_LANG_PASSAGE_MIN_WORDS or expected not in detectable_languages():
         return None
     share = english_share(text)  # a set lookup per word: English text stops here, cheaply
-    if expected == "en" and share >= A11Y_LANG_PASSAGE_MAX_ENGLISH_SHARE:
-        return None  # mostly English words: langdetect is misled by a short passage
+    # langdetect is often sure and wrong about 3-5 English words, rarely about 6 or more; the
+    # dictionary also holds many French and Spanish words, so a longer passage needs less of it.
+    most = (A11Y_LANG_PASSAGE_MAX_ENGLISH_SHARE if len(words) < A11Y_LANG_LONG_PASSAGE_WORDS
+            else A11Y_LANG_LONG_PASSAGE_MAX_ENGLISH_SHARE)
+    if expected == "en" and share >= most:
+        return None  # mostly English words
     probabilities = language_probabilities(text)
     if not probabilities:
         return None
@@ -264,7 +269,7 @@ def _foreign(text: str, expected: str) -> str | None:
     if (best == expected or probabilities[best] < A11Y_LANG_PASSAGE_MIN_PROBABILITY
             or probabilities.get(expected, 0.0) > 1 - A11Y_LANG_PASSAGE_MIN_PROBABILITY):
         return None
-    if best == "en" and share < 1 - A11Y_LANG_PASSAGE_MAX_ENGLISH_SHARE:
+    if best == "en" and share < 1 - most:
         return None
     return best
 
