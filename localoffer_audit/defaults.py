@@ -54,6 +54,10 @@ A11Y_ENGINES = ("none", "axe")
 A11Y_ENGINE_BROWSER_PATHS = ("/usr/bin/chromium", "chromium", "chromium-browser")  # Debian's first
 A11Y_CSS_MAX_FINDINGS_PER_RULE = 20  # CSS rule findings per page (checks/a11y_contrast.py)
 A11Y_CSS_TINY_FONT_PX = 10.0  # text set below this many CSS px is "very small" (A11Y543)
+A11Y_CSS_FAKE_HEADING_MAX_WORDS = 10  # A11Y547: a line this short or shorter can be a heading
+A11Y_CSS_FAKE_HEADING_SCALE = 1.2  # A11Y547: this many times the size of the text after it
+A11Y_CSS_LONG_TEXT_WORDS = 20  # A11Y548/A11Y549: words of running text before its style is judged
+A11Y_CSS_MIN_LINE_HEIGHT = 1.2  # A11Y548: below this line height (AAA asks 1.5; most sites use 1.25+)
 A11Y_ENGINE_MAX_NODES_PER_RULE = 20  # findings per axe rule per page; the rest are counted in extra
 A11Y_ENGINE_PAGES = 2  # pages rendered in parallel (one browser process; a 2-core machine)
 A11Y_ENGINE_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
@@ -79,6 +83,16 @@ A11Y_ANIMATION_MAX_SECONDS = 5.0  # WCAG 2.2.2: moving content that lasts longer
 # Static accessibility rules (checks/accessibility.py)
 A11Y_LANG_DETECT_MIN_WORDS = 40  # A11Y524: page text shorter than this is not language-checked
 A11Y_LANG_DETECT_MIN_PROBABILITY = 0.95  # A11Y524: langdetect's confidence before it is a finding
+A11Y_LANG_PASSAGE_MIN_WORDS = 3  # A11Y600/A11Y601: a passage shorter than this is not language-checked
+A11Y_LANG_PASSAGE_MIN_PROBABILITY = 0.99  # A11Y600/A11Y601: langdetect's confidence in another language
+A11Y_LANG_PASSAGE_MAX_ENGLISH_SHARE = 0.5  # A11Y600/A11Y601: "not English" only when fewer of its words are
+A11Y_LANG_LONG_PASSAGE_WORDS = 6  # A11Y600/A11Y601: from this many words langdetect is rarely wrong...
+A11Y_LANG_LONG_PASSAGE_MAX_ENGLISH_SHARE = 0.8  # ...so a passage needs only fewer English words than this
+A11Y_LANG_BLOCK_MIN_WORDS = 8  # A11Y601: a whole paragraph this long is checked, besides quotations
+A11Y_TEXT_DIRECTION_MIN_LETTERS = 3  # A11Y602: letters of one direction before text is judged
+A11Y_TEXT_DIRECTION_SHARE = 0.8  # A11Y602: share of those letters written the other way
+A11Y_PRE_SYMBOL_SHARE = 0.25  # A11Y621: share of symbols that makes a <pre> a picture made of characters
+A11Y_UNCHUNKED_MIN_WORDS = 500  # A11Y625: words of paragraphs with no sub-heading or list before it is a wall of text
 A11Y_IMAGE_OF_TEXT_MIN_WORDS = 6  # A11Y509: alt text of a "poster"/"flyer" image this long is words
 A11Y_IMAGE_OF_TEXT_PROSE_SENTENCES = 3  # A11Y509: alt text of this many sentences transcribes words
 

@@ -16,6 +16,10 @@ still change is unknown, and unknown never becomes a finding.
 - A11Y544 reading-order-floats-reversed: sibling blocks floated right, shown in reverse order.
 - A11Y545 link-only-colour: a link in running text with its underline removed and nothing but
   a colour less than 3:1 from the text around it to show it is a link.
+- A11Y546 css-content-text: words put on the page by ::before / ::after `content`.
+- A11Y547 heading-fake: a short line made big and bold (or all bold) in place of a heading.
+- A11Y548 line-height-tight: running text with lines set closer than the tight limit.
+- A11Y549 text-style-hard-to-read: long running text set in capitals or italics.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ import re
 from typing import Iterable, Iterator
 from urllib.parse import urljoin
 
-from ..defaults import A11Y_CSS_MAX_FINDINGS_PER_RULE, A11Y_CSS_TINY_FONT_PX, REPORT_SNIPPET_CHARS
+from ..defaults import (A11Y_CSS_FAKE_HEADING_MAX_WORDS, A11Y_CSS_FAKE_HEADING_SCALE,
+                        A11Y_CSS_LONG_TEXT_WORDS, A11Y_CSS_MAX_FINDINGS_PER_RULE,
+                        A11Y_CSS_MIN_LINE_HEIGHT, A11Y_CSS_TINY_FONT_PX, REPORT_SNIPPET_CHARS)
 from ..models import Finding, Page, Severity
 from . import NoOptions, rule_factory, with_who_affected
 from .css_cascade import PageStyles, has_image, parse_colour
@@ -65,7 +71,36 @@ LINK_ONLY_COLOUR = _rule(
     "Keep links in running text underlined (or give them another visible cue, such as bold), "
     "not just a different colour.", "wcag2a", "wcag141")
 
+CSS_CONTENT_TEXT = _rule(
+    "A11Y546", "css-content-text", "Words are put on the page by the CSS, not the HTML",
+    Severity.ERROR,
+    "Put the words in the HTML; keep CSS `content` for decoration such as icons and arrows.",
+    "wcag2a", "wcag131")
+HEADING_FAKE = _rule(
+    "A11Y547", "heading-fake", "Text is made to look like a heading but is not marked as one",
+    Severity.WARNING,
+    "Mark the line up as a heading (<h2>, <h3>...) at the right level and style the heading "
+    "with CSS.", "wcag2a", "wcag131")
+LINE_HEIGHT_TIGHT = _rule(
+    "A11Y548", "line-height-tight", "Lines of text are set very close together",
+    Severity.NOTICE,
+    "Set line-height to at least 1.5 for running text (WCAG 1.4.8, AAA) and never below the "
+    "browser's normal spacing.", "wcag2aaa", "wcag148")
+TEXT_STYLE_HARD = _rule(
+    "A11Y549", "text-style-hard-to-read", "Long text is set in capitals or italics",
+    Severity.NOTICE,
+    "Keep capitals and italics for a few words; set paragraphs in ordinary upright "
+    "lower-case text.", "best-practice", "wcag148")
+
 WHO_AFFECTED = {
+    "A11Y546": "Screen-reader users may not hear the words, and they vanish for people who use "
+               "their own colours and styles or copy the text.",
+    "A11Y547": "Screen-reader users moving by headings miss the heading and the section it "
+               "starts.",
+    "A11Y548": "People with dyslexia, low vision or attention difficulties lose their place "
+               "between lines set close together.",
+    "A11Y549": "People with dyslexia and partially sighted readers find long capitals and "
+               "italics hard to read.",
     "A11Y520": "Partially sighted parents, and anyone reading a phone outdoors, cannot make out "
                "pale text.",
     "A11Y540": "Parents who use a keyboard or switch instead of a mouse cannot see where they are "
@@ -215,8 +250,9 @@ class CssAccessibility(NoOptions):
     embedded and inline CSS."""
 
     name = "a11y-css"
-    rules = with_who_affected((CONTRAST, FOCUS_OUTLINE_REMOVED, LINK_TEXT_HIDDEN, TEXT_JUSTIFIED, FONT_TINY,
-             FLOATS_REVERSED, LINK_ONLY_COLOUR), WHO_AFFECTED)
+    rules = with_who_affected((CONTRAST, FOCUS_OUTLINE_REMOVED, LINK_TEXT_HIDDEN, TEXT_JUSTIFIED,
+                               FONT_TINY, FLOATS_REVERSED, LINK_ONLY_COLOUR, CSS_CONTENT_TEXT,
+                               HEADING_FAKE, LINE_HEIGHT_TIGHT, TEXT_STYLE_HARD), WHO_AFFECTED)
 
     def check_page(self, page: Page) -> Iterable[Finding]:
         if page.kind != "html" or page.status != 200 or page.tree is None:
@@ -224,6 +260,9 @@ class CssAccessibility(NoOptions):
         styles = PageStyles(page.tree, page.stylesheets)
         if not styles.has_css:
             return
+        yield from _capped(_fake_headings(page, styles))
+        yield from _capped(_generated_content(page, styles))
+        yield from _reading_styles(page, styles)
         yield from _capped(self._contrast(page, styles))
         yield from _capped(self._focus(page, styles))
         yield from _capped(self._hidden_link_text(page, styles))
@@ -473,6 +512,120 @@ def _shown_text(styles: PageStyles, a) -> str:
 def _floats_right(styles: PageStyles, el) -> bool:
     value = styles.specified(el, "float")
     return value is not None and value.keyword == "right"
+
+
+_PSEUDO_ELEMENT = re.compile(r"::?(before|after)\b", re.I)
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SENTENCE = re.compile(r"[.!?:;,]\s*$|[.!?]\s")
+_ITALIC_TAGS = frozenset({"i", "em", "cite", "var", "dfn"})
+
+
+def _generated_content(page: Page, styles: PageStyles) -> Iterator[Finding]:
+    """::before / ::after rules whose content is words (two letters or more): icons, arrows
+    and quotation marks are decoration, words are content."""
+    for rule in styles.rules:
+        strings = [t.value for n, v, _i in rule.declarations if n == "content"
+                   for t in v.tokens if t.type == "string"]
+        words = " ".join(strings)
+        if not _LETTERS.search(words):
+            continue
+        for part in (p.strip() for p in rule.selector.split(",")):
+            if not _PSEUDO_ELEMENT.search(part) or re.search(
+                    r":(hover|focus|active|visited|focus-within|focus-visible)\b", part, re.I):
+                continue
+            base = _PSEUDO_ELEMENT.sub("", part).strip() or "*"
+            shown = [el for el in styles.select(base) if not styles.hidden(el) and not (
+                el.get("aria-label") or el.get("aria-labelledby") or el.get("aria-hidden"))]
+            if shown:
+                yield page.finding(
+                    CSS_CONTENT_TEXT, f"The CSS rule {part[:60]!r} adds the words {words[:60]!r} "
+                    f"to {len(shown)} element(s) (first: {_selector(shown[0])}); they are not in "
+                    "the HTML.", selector=part[:200], snippet=words[:REPORT_SNIPPET_CHARS])
+
+
+def _fake_headings(page: Page, styles: PageStyles) -> Iterator[Finding]:
+    """A short line on its own, bold (by CSS, or wholly in <b> or <strong>) and bigger than the
+    running text after it: it looks like a heading and is not one."""
+    for el in styles.root.iter("p", "div", "span"):
+        if el.get("role") or any(a.tag in _HEADING_TAGS or a.get("role") == "heading"
+                                 or a.tag in ("li", "td", "th", "label", "button", "a", "legend",
+                                              "caption", "summary", "dt", "nav", "header",
+                                              "footer", "form")
+                                 for a in el.iterancestors()):
+            continue
+        text = " ".join(el.text_content().split())
+        words = text.split()
+        if not words or len(words) > A11Y_CSS_FAKE_HEADING_MAX_WORDS or _SENTENCE.search(text):
+            continue
+        nxt = el.getnext()
+        if nxt is None or nxt.tag not in ("p", "ul", "ol") or len(
+                " ".join(nxt.text_content().split()).split()) < 5:
+            continue
+        children = [c for c in el if isinstance(c.tag, str)]
+        wrapped = (len(children) == 1 and children[0].tag in ("b", "strong")
+                   and not (el.text or "").strip() and not (children[0].tail or "").strip()
+                   and " ".join(children[0].text_content().split()) == text)
+        if not wrapped and (children or el.tag == "span"):
+            continue
+        if styles.hidden(el):
+            continue
+        size, after = styles.font_px(el), styles.font_px(nxt)
+        bigger = size is not None and after is not None and size >= after * A11Y_CSS_FAKE_HEADING_SCALE
+        if not (bigger and (wrapped or styles.bold(el))):
+            continue  # bold alone is a label ("Upcoming event") as often as a heading
+        how = f"is bold and {size:.0f}px against {after:.0f}px"
+        yield page.finding(HEADING_FAKE, f"The line {text[:60]!r} {how}, above running text, "
+                           "like a heading, but it is not marked up as one.",
+                           selector=_selector(el), snippet=text[:REPORT_SNIPPET_CHARS])
+
+
+def _line_height(styles: PageStyles, el) -> float | None:
+    """Computed line height as a multiple of the font size (None: normal, or not readable)."""
+    declared = styles.computed(el, "line-height")
+    if declared is None or len(declared.tokens) != 1:
+        return None
+    token = declared.tokens[0]
+    if token.type == "number":
+        return token.value
+    size = styles.font_px(el)
+    if token.type == "percentage" or (token.type == "dimension" and token.lower_unit == "em"):
+        # % and em are resolved on the element that declares them, then inherited as a length
+        owner = next(n for n in [el, *el.iterancestors()] if styles.specified(n, "line-height"))
+        own, base = styles.font_px(owner), (token.value / 100 if token.type == "percentage"
+                                             else token.value)
+        return own * base / size if own and size else None
+    if token.type == "dimension" and token.lower_unit == "px" and size:
+        return token.value / size
+    return None
+
+
+def _reading_styles(page: Page, styles: PageStyles) -> Iterator[Finding]:
+    """One finding per page and style: they are page-wide style choices."""
+    seen = set()
+    for el in _text_elements(styles.root):
+        text = _own_text(el)
+        if len(text.split()) < A11Y_CSS_LONG_TEXT_WORDS or styles.hidden(el):
+            continue
+        ratio = _line_height(styles, el)
+        if "line" not in seen and ratio is not None and ratio < A11Y_CSS_MIN_LINE_HEIGHT:
+            seen.add("line")
+            yield page.finding(LINE_HEIGHT_TIGHT, f"Text {text[:60]!r} has a line height of "
+                               f"{ratio:.2f} times its size, below {A11Y_CSS_MIN_LINE_HEIGHT:g}.",
+                               selector=_selector(el), extra={"line_height": round(ratio, 2)})
+        case = styles.computed(el, "text-transform")
+        if "caps" not in seen and case is not None and case.keyword == "uppercase":
+            seen.add("caps")
+            yield page.finding(TEXT_STYLE_HARD, f"{len(text.split())} words ({text[:50]!r}...) "
+                               "are set in capitals (text-transform: uppercase).",
+                               selector=_selector(el))
+        style = styles.computed(el, "font-style")
+        italic = (style.keyword in ("italic", "oblique") if style is not None
+                  else any(n.tag in _ITALIC_TAGS for n in [el, *el.iterancestors()]))
+        if "italic" not in seen and italic:
+            seen.add("italic")
+            yield page.finding(TEXT_STYLE_HARD, f"{len(text.split())} words ({text[:50]!r}...) "
+                               "are set in italics.", selector=_selector(el))
 
 
 CHECKS = [CssAccessibility]

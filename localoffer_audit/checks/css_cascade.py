@@ -37,7 +37,7 @@ ABSOLUTE_UNITS_PX = {"px": 1.0, "pt": 96 / 72, "pc": 16.0, "in": 96.0, "cm": 96 
 READ = frozenset({"color", "background-color", "background-image", "font-size", "font-weight",
                   "display", "visibility", "text-align", "float", "outline", "outline-style",
                   "outline-width", "text-decoration-line", "border", "border-bottom",
-                  "box-shadow", "font-style", "text-transform"})
+                  "box-shadow", "font-style", "text-transform", "line-height"})
 # States a stored page is never in: rules for them do not apply to what it shows.
 _DYNAMIC = re.compile(r":(hover|active|focus|focus-visible|focus-within|visited|target)"
                       r"(?![-\w])", re.I)

@@ -550,9 +550,11 @@ BARRIERS: tuple[Barrier, ...] = (
                "A11Y516", "A11Y511", "A11Y513", "A11Y514", "A11Y522", "A11Y526", "A11Y527",
                "A11Y528", "A11Y529", "A11Y530", "A11Y531", "A11Y532", "A11Y533", "A11Y534",
                "A11Y535", "A11Y536", "A11Y537", "A11Y538", "A11Y539", "A11Y540", "A11Y541",
-               "A11Y544", "A11Y571", "A11Y572", "A11Y573", "A11Y574", "A11Y578", "A11Y579",
-               "A11Y580", "A11Y582",
-               "A11Y581", "A11Y590", "A11Y591", "CNT103",
+               "A11Y544", "A11Y547", "A11Y604", "A11Y605", "A11Y608", "A11Y609", "A11Y610",
+               "A11Y612", "A11Y613", "A11Y614", "A11Y615", "A11Y616", "A11Y617", "A11Y618",
+               "A11Y623", "A11Y624", "A11Y625", "A11Y571", "A11Y572", "A11Y573", "A11Y574",
+               "A11Y578", "A11Y579", "A11Y580", "A11Y582", "A11Y581", "A11Y590", "A11Y591",
+               "CNT103",
                "LNK315", "LNK316"),
         families=("accessibility",)),
     Barrier(
@@ -568,7 +570,9 @@ BARRIERS: tuple[Barrier, ...] = (
         rules=("A11Y501", "A11Y504", "A11Y507", "A11Y508", "A11Y517", "A11Y518", "A11Y519", "A11Y520",
                "A11Y521", "A11Y542", "A11Y543", "A11Y545", "A11Y509", "A11Y523", "A11Y524", "A11Y525",
                "A11Y550", "A11Y551", "A11Y552", "A11Y553", "A11Y554", "A11Y556", "A11Y557",
-               "A11Y570", "A11Y575", "A11Y576", "A11Y577")),
+               "A11Y546", "A11Y548", "A11Y549", "A11Y600", "A11Y601", "A11Y602", "A11Y603",
+               "A11Y606", "A11Y607", "A11Y611", "A11Y619", "A11Y620", "A11Y621", "A11Y622",
+               "A11Y626", "A11Y570", "A11Y575", "A11Y576", "A11Y577")),
     Barrier(
         "links", "Links that go nowhere",
         "A link leads to an error page, an empty page, a different organisation's website, "
@@ -682,6 +686,45 @@ PLAIN_PROBLEMS: dict[str, str] = {
     "A11Y524": "Pages that say they are in one language but are written in another, so screen "
                "readers read them in the wrong voice",
     "A11Y525": "Text that blinks or scrolls across the screen and cannot be stopped",
+    "A11Y546": "Words put on the page by its style sheet, which vanish for people who use "
+               "their own styles and may not be read out",
+    "A11Y547": "Lines made to look like headings that screen readers do not know are headings",
+    "A11Y548": "Lines of text squashed so close together that it is easy to lose your place",
+    "A11Y549": "Long passages in capitals or italics, which are hard to read",
+    "A11Y600": "Passages marked as the wrong language, so screen readers read them in the "
+               "wrong voice",
+    "A11Y601": "Passages in another language that are not marked, so screen readers read "
+               "them as if they were English",
+    "A11Y602": "Arabic, Urdu or other right-to-left text set to run the wrong way, or "
+               "English set right to left",
+    "A11Y603": "Pictures marked as decoration that still carry a description, so some people "
+               "get it and others do not",
+    "A11Y604": "Form boxes with the same label, so people cannot tell which is which",
+    "A11Y605": "Hints for form boxes (such as the format to use) that screen readers do not "
+               "read with the box",
+    "A11Y606": "Videos with no captions, so deaf people cannot follow them",
+    "A11Y607": "Recordings with no transcript, so deaf people cannot get what is said",
+    "A11Y608": "The same link twice in a row, read out twice",
+    "A11Y609": "Links with a tooltip that repeats their words",
+    "A11Y610": "Rows of links with nothing but spaces between them",
+    "A11Y611": "Links that open a picture on its own, with no description",
+    "A11Y612": "Tables inside other tables, which are hard to follow with a screen reader",
+    "A11Y613": "Tables used to lay out the page rather than to show data",
+    "A11Y614": "Tables with row and column headings that do not say which is which",
+    "A11Y615": "Tables with no caption saying what they show",
+    "A11Y616": "Tables with empty boxes, so people cannot tell if something is missing",
+    "A11Y617": "Keyboard shortcuts that can clash with people's own",
+    "A11Y618": "Empty paragraphs that screen readers announce as blank",
+    "A11Y619": "Old-fashioned markup that fixes the text size, font or layout",
+    "A11Y621": "Pictures drawn with keyboard characters, read out symbol by symbol",
+    "A11Y622": "Short forms such as GDS marked up without saying what they stand for",
+    "A11Y620": "Text colours fixed in the page's HTML, which people's own colour settings "
+               "may not change",
+    "A11Y624": "Form boxes with two labels, of which screen readers may read only one",
+    "A11Y625": "Long pages of text with no sub-headings or lists to break them up",
+    "A11Y626": "Pictures whose description and tooltip say different things",
+    "A11Y623": "Text that points to something only as \u201con the right\u201d or \u201con "
+               "the left\u201d",
     "A11Y526": "Lists built wrongly, so screen readers do not say they are lists",
     "A11Y527": "Page parts that tell screen readers something that is not valid, so they are "
                "announced wrongly",
