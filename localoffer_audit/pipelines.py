@@ -12,6 +12,7 @@ from pathlib import Path
 from scrapy import signals
 
 from . import __version__
+from .config import status_ranges
 from .errors import StoreError
 from .items import (LinksItem, LinkStatusItem, PageItem, PageStylesheetsItem, ReusedPageItem,
                     SitemapEntryItem, StylesheetItem)
@@ -62,7 +63,10 @@ class StorePipeline:
                                                __version__)
         spider.run_id = self.run_id
         spider.db_path = str(db_path)
-        spider.link_cache = self.store.cached_links(config.crawl["link_cache_hours"])
+        spider.link_cache = self.store.cached_links(
+            config.crawl["link_cache_hours"],
+            status_ranges("[crawl].link_cache_exclude_status",
+                          config.crawl["link_cache_exclude_status"]))
         if config.crawl["incremental"] and not resume:
             previous = self.store.previous_crawl(config.name, self.run_id)
             if previous is not None:

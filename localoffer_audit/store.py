@@ -16,6 +16,8 @@ Schema changelog:
   5: stylesheets (the site's own linked stylesheets of a run: text, status, their @imports) and
      page_stylesheets (each HTML page's <link rel=stylesheet> in document order, with media), so
      the CSS checks read them offline.
+  6: link_cache.error, and status may be NULL: failures are cached too (timeouts, DNS, 404s...), as lychee's cache does;
+     which statuses are reused is chosen when reading ([crawl].link_cache_exclude_status).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from .errors import StoreError, StoreWriteError
 from .models import Finding, Link, LinkedStylesheet, LinkStatus, Page, Severity
 from .urls import redact, redact_bytes
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SCHEMA_V1 = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -195,7 +197,31 @@ CREATE TABLE page_stylesheets (      -- written before the page row, like links 
     media TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (run_id, page, position)
 )""",
+    6: """
+CREATE TABLE link_cache_6 (          -- every off-site result from a request (lychee's model)
+    url TEXT PRIMARY KEY,
+    status INTEGER,                  -- NULL when no response came (see error)
+    final_url TEXT,
+    redirects TEXT,
+    redirect_statuses TEXT,
+    elapsed REAL,
+    method TEXT,
+    headers TEXT,
+    checked_at TEXT NOT NULL,        -- ISO 8601 UTC
+    error TEXT                       -- dns, timeout, ... when no response came
+);
+INSERT INTO link_cache_6 (url, status, final_url, redirects, redirect_statuses, elapsed, method,
+                          headers, checked_at)
+    SELECT url, status, final_url, redirects, redirect_statuses, elapsed, method, headers,
+           checked_at FROM link_cache;
+DROP TABLE link_cache;
+ALTER TABLE link_cache_6 RENAME TO link_cache""",
 }
+
+# Failures of a request to the partner site that say something about it, so are cached like
+# any status (lychee caches errors too). Anything else without a status was decided here
+# (robots.txt, the address guard, a skipped scheme) and is never cached.
+CACHED_ERRORS = frozenset({"dns", "timeout", "connection-refused", "data-loss", "tls"})
 
 HEADER_KEYS = ("content-type", "content-length", "last-modified", "etag", "date", "location",
                "retry-after", "cf-mitigated", "x-generator", "content-language", "x-robots-tag")
@@ -626,33 +652,39 @@ class Store:
 
     # --- the off-site link cache (kept across runs) ----------------------------------------------
     def cache_link_result(self, status: LinkStatus) -> None:
-        """Keep a healthy result; forget the URL on any failure (failures are never cached)."""
-        healthy = status.error is None and status.status is not None and status.status < 400
+        """Keep an off-site result from a request, healthy or not (lychee's model); a result
+        decided here without asking the partner site forgets the URL."""
         if status.method == "cache":
-            return
-        if healthy:
+            return  # reused: its age still counts from when it was really checked
+        error = status.error
+        if status.status is not None or error in CACHED_ERRORS or \
+                (error or "").startswith("connection:"):
             self._queue("INSERT OR REPLACE INTO link_cache (url, status, final_url, redirects, "
-                        "redirect_statuses, elapsed, method, headers, checked_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?)",
+                        "redirect_statuses, elapsed, method, headers, checked_at, error) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?)",
                         (status.url, status.status, status.final_url,
                          json.dumps(list(status.redirects)),
                          json.dumps(list(status.redirect_statuses)), status.elapsed,
-                         status.method, json.dumps(dict(status.headers)), utcnow()))
+                         status.method, json.dumps(dict(status.headers)), utcnow(), error))
         else:
             self._queue("DELETE FROM link_cache WHERE url = ?", (status.url,))
 
-    def cached_links(self, max_age_hours: float) -> dict[str, LinkStatus]:
-        """Healthy off-site results checked within the last max_age_hours."""
+    def cached_links(self, max_age_hours: float,
+                     exclude: Iterable[tuple[int, int]] = ()) -> dict[str, LinkStatus]:
+        """Off-site results checked within the last max_age_hours, except those whose status
+        falls in one of the inclusive `exclude` ranges (lychee's --cache-exclude-status)."""
         if max_age_hours <= 0:
             return {}
+        exclude = tuple(exclude)
         since = (datetime.now(timezone.utc) - timedelta(hours=max_age_hours)).isoformat(
             timespec="seconds")
-        rows = self.db.execute("SELECT url, status, final_url, redirects, elapsed, headers, "
+        rows = self.db.execute("SELECT url, status, final_url, error, redirects, elapsed, headers, "
                                "redirect_statuses FROM link_cache WHERE checked_at >= ?", (since,))
-        return {url: LinkStatus(url, status, final_url, None, tuple(json.loads(redirects or "[]")),
+        return {url: LinkStatus(url, status, final_url, error, tuple(json.loads(redirects or "[]")),
                                 elapsed, "cache", json.loads(headers or "{}"),
                                 redirect_statuses=tuple(json.loads(hop_statuses or "[]")))
-                for url, status, final_url, redirects, elapsed, headers, hop_statuses in rows}
+                for url, status, final_url, error, redirects, elapsed, headers, hop_statuses in rows
+                if status is None or not any(low <= status <= high for low, high in exclude)}
 
     # --- page metrics (measured by checks) -------------------------------------------------------
     def replace_metrics(self, run_id: int, metrics: Iterable[tuple[str, str, Any]]) -> None:
