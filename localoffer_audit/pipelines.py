@@ -73,7 +73,8 @@ class StorePipeline:
                 store, before = self.store, previous["run_id"]
                 spider.use_previous(before, previous["pages"],
                                     lambda url: store.links_of(before, url),
-                                    lambda url: store.page_stylesheet_urls_of(before, url))
+                                    lambda url: store.page_stylesheet_urls_of(before, url),
+                                    crawled=previous["crawled"])
         log.info("Run %s started, store %s", self.run_id, db_path)
 
     def process_item(self, item, spider=None):

@@ -168,7 +168,8 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
         pages += 1
         earlier = same_as or reused.get(page.url)
         for check, obj in page_checks:
-            if earlier is not None and getattr(check.cls, "content_only", False):
+            if earlier is not None and (getattr(check.cls, "content_only", False)
+                                        or (same_as and getattr(check.cls, "crawl_only", False))):
                 collected.extend(store.findings_at(earlier, page.url,
                                                    (r.code for r in check.rules)))
                 continue
@@ -179,7 +180,8 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
                 collected.extend(finish([_crash(check.name, page.url, exc)]))
         for check, obj in measurers:
             if earlier is not None and (getattr(check.cls, "content_only", False)
-                                        or (same_as and check.kind == "site")):
+                                        or (same_as and (check.kind == "site" or
+                                                         getattr(check.cls, "crawl_only", False)))):
                 values = store.metrics_at(earlier, page.url)
                 measured.extend((page.url, name, values[name]) for name in check.metrics
                                 if name in values)

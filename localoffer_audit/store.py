@@ -526,7 +526,8 @@ class Store:
     def previous_crawl(self, site: str, before: int) -> dict[str, Any] | None:
         """The newest completed run of `site` before run `before`, with what an incremental
         crawl needs of it: each healthy page's validators (ETag, Last-Modified) and the
-        sitemap lastmod it had. None when there is no such run."""
+        sitemap lastmod it had, and every address it crawled (`crawled`). None when there is no
+        such run."""
         row = self.db.execute("SELECT MAX(id) FROM runs WHERE site = ? AND id < ? AND status IN "
                               "('crawled', 'checked')", (site, before)).fetchone()
         if row[0] is None:
@@ -543,7 +544,10 @@ class Store:
                 (run_id,)):
             if url in pages:
                 pages[url]["lastmod"] = lastmod
-        return {"run_id": run_id, "pages": pages}
+        crawled = [url for (url,) in self.db.execute(
+            "SELECT url FROM pages WHERE run_id = ? AND kind NOT IN ('probe', 'feed') ORDER BY url",
+            (run_id,))]
+        return {"run_id": run_id, "pages": pages, "crawled": crawled}
 
     def links_of(self, run_id: int, source: str) -> list[tuple[str, str]]:
         """(target, tag) of one stored page's links, in the order they were recorded."""
