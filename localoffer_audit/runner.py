@@ -127,6 +127,16 @@ def _unchanged_run(store: Store, reused: dict[str, int], digest: str) -> int | N
     return None
 
 
+def _reusable(check: LoadedCheck, same_as: int | None, same_day: bool) -> bool:
+    """May a kept page take this page check's results from the earlier run? Content-only
+    checks: always. With the whole crawl unchanged (same_as): checks that read only the crawl,
+    and date rules when the page was fetched on the same day (their "today")."""
+    cls = check.cls
+    return (getattr(cls, "content_only", False)
+            or (same_as is not None and (getattr(cls, "crawl_only", False)
+                                         or (same_day and getattr(cls, "fetch_day_only", False)))))
+
+
 def run_checks(store: Store, run_id: int, config: AuditConfig,
                on_page: Callable[[int], None] | None = None,
                checks: Sequence[LoadedCheck] | None = None) -> CheckOutcome:
@@ -163,13 +173,14 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
     # Nothing the checks read has changed since the run the pages were kept from: its site-check
     # results hold as they are (date rules, which are page checks, still run on every page).
     same_as = _unchanged_run(store, reused, digest)
+    fetch_days = store.fetch_days(same_as) if same_as else {}
     pages = 0
     for page in store.iter_pages(run_id):
         pages += 1
         earlier = same_as or reused.get(page.url)
+        same_day = bool(page.fetched_at) and fetch_days.get(page.url) == page.fetched_at[:10]
         for check, obj in page_checks:
-            if earlier is not None and (getattr(check.cls, "content_only", False)
-                                        or (same_as and getattr(check.cls, "crawl_only", False))):
+            if earlier is not None and _reusable(check, same_as, same_day):
                 collected.extend(store.findings_at(earlier, page.url,
                                                    (r.code for r in check.rules)))
                 continue
@@ -179,9 +190,8 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
                 log.warning("check %s failed on %s: %s", check.name, page.url, exc)
                 collected.extend(finish([_crash(check.name, page.url, exc)]))
         for check, obj in measurers:
-            if earlier is not None and (getattr(check.cls, "content_only", False)
-                                        or (same_as and (check.kind == "site" or
-                                                         getattr(check.cls, "crawl_only", False)))):
+            if earlier is not None and (_reusable(check, same_as, same_day)
+                                        or (same_as and check.kind == "site")):
                 values = store.metrics_at(earlier, page.url)
                 measured.extend((page.url, name, values[name]) for name in check.metrics
                                 if name in values)

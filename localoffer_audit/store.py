@@ -570,6 +570,11 @@ class Store:
                     "encoding, redirect_to, error, ? FROM pages WHERE run_id = ? AND url = ?",
                     (to_run, depth, utcnow(), from_run, from_run, url))
 
+    def fetch_days(self, run_id: int) -> dict[str, str]:
+        """URL -> the day (YYYY-MM-DD, UTC) each page of a run was fetched or confirmed."""
+        return {url: (fetched_at or "")[:10] for url, fetched_at in self.db.execute(
+            "SELECT url, fetched_at FROM pages WHERE run_id = ?", (run_id,))}
+
     def reused_pages(self, run_id: int) -> dict[str, int]:
         """URL -> the run whose copy of the page this run reused."""
         return dict(self.db.execute("SELECT url, reused_from FROM pages WHERE run_id = ? AND "

@@ -180,18 +180,19 @@ def test_full_fetches_everything_again(runs):
 
 def test_checks_of_an_unchanged_crawl_are_reused_and_of_a_changed_one_run_again(runs, monkeypatch):
     """Run 2 crawled the same as run 1 (same crawl digest): the page checks whose results depend
-    only on the crawl (CSS, PDF, directory records; `crawl_only`) are not run again, the date
-    rules are ("today" may have moved on), and the findings are the same. Run 3 has a changed
-    page: everything is checked again."""
+    only on the crawl (CSS, PDF, directory records; `crawl_only`) are not run again, nor the date
+    rules on pages fetched the same day as before (their "today"); once the earlier fetches are
+    on another day, the date rules run again. The findings are the same each time. Run 3 has a
+    changed page: everything is checked again."""
     from localoffer_audit.checks.a11y_contrast import CssAccessibility
     from localoffer_audit.checks.directory import DirectoryRecordsCheck
-    from localoffer_audit.checks.staleness import PageDatesCheck
+    from localoffer_audit.checks.staleness import ExpiredContentCheck, PageDatesCheck
     from localoffer_audit.config import config_from_dict
     from localoffer_audit.runner import run_checks
     from localoffer_audit.store import Store
 
     calls: Counter[str] = Counter()
-    for cls in (CssAccessibility, DirectoryRecordsCheck, PageDatesCheck):
+    for cls in (CssAccessibility, DirectoryRecordsCheck, PageDatesCheck, ExpiredContentCheck):
         def counted(self, page, _original=cls.check_page, _name=cls.name):
             calls[_name] += 1
             return _original(self, page)
@@ -203,17 +204,23 @@ def test_checks_of_an_unchanged_crawl_are_reused_and_of_a_changed_one_run_again(
                       for f in findings)
 
     with Store(runs["db"]) as store:
-        for run, reused in ((2, True), (3, False)):
+        def check_again(run):
             calls.clear()
             before = described(store.findings(run))
             run_checks(store, run, config_from_dict(store.run(run)["config"]))
             assert described(store.findings(run)) == before
-            assert calls["page-dates"] > 0
-            assert (store.run(run)["stats"]["site_checks_reused_from"] is not None) == reused
-            if reused:
-                assert calls["a11y-css"] == 0 and calls["directory-records"] == 0
-            else:
-                assert calls["a11y-css"] > 0 and calls["directory-records"] > 0
+            return store.run(run)["stats"]["site_checks_reused_from"]
+
+        assert check_again(2) == 1
+        assert sum(calls.values()) == 0, calls  # nothing changed, same day: all reused
+        store.db.execute("UPDATE pages SET fetched_at = '2000-01-01T00:00:00+00:00' "
+                         "WHERE run_id = 1")
+        store.db.commit()
+        assert check_again(2) == 1
+        assert calls["page-dates"] > 0 and calls["expired-content"] > 0  # another day
+        assert calls["a11y-css"] == 0 and calls["directory-records"] == 0
+        assert check_again(3) is None  # a changed page: the crawl is not the same
+        assert all(calls[name] > 0 for name in ("a11y-css", "directory-records", "page-dates"))
 
 
 def test_facet_pages_are_the_same_at_any_concurrency(tmp_path):
