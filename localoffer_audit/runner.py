@@ -137,6 +137,17 @@ def _reusable(check: LoadedCheck, same_as: int | None, same_day: bool) -> bool:
                                          or (same_day and getattr(cls, "fetch_day_only", False)))))
 
 
+def _copied(store: Store, run_id: int, earlier: int, active, on_page, stats) -> CheckOutcome:
+    count = store.copy_check_results(earlier, run_id)
+    pages = sum(1 for r in store.page_rows(run_id) if r["kind"] in ("html", "document"))
+    if on_page:
+        on_page(pages)
+    store.update_run_stats(run_id, {**stats, "check_results_copied_from": earlier})
+    crashed = store.db.execute("SELECT COUNT(*) FROM findings WHERE run_id = ? AND rule = ?",
+                               (run_id, CHECK_CRASHED.code)).fetchone()[0]
+    return CheckOutcome(run_id, count, pages, [c.name for c, _ in active], crashed)
+
+
 def run_checks(store: Store, run_id: int, config: AuditConfig,
                on_page: Callable[[int], None] | None = None,
                checks: Sequence[LoadedCheck] | None = None) -> CheckOutcome:
@@ -174,6 +185,12 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
     # results hold as they are (date rules, which are page checks, still run on every page).
     same_as = _unchanged_run(store, reused, digest)
     fetch_days = store.fetch_days(same_as) if same_as else {}
+    if same_as and fetch_days == store.fetch_days(run_id):
+        # The same crawl, every page fetched on the same day as in that run: all its results
+        # hold (the per-page reuse below would reach the same), copied without reading a page.
+        return _copied(store, run_id, same_as, active, on_page,
+                       {"check_signature": signature, "crawl_digest": digest,
+                        "checks_reused_pages": len(reused), "site_checks_reused_from": same_as})
     pages = 0
     for page in store.iter_pages(run_id):
         pages += 1
@@ -236,6 +253,7 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
     count = store.replace_findings(run_id, collected)
     store.update_run_stats(run_id, {"check_signature": signature, "crawl_digest": digest,
                                     "checks_reused_pages": len(reused),
-                                    "site_checks_reused_from": same_as})
+                                    "site_checks_reused_from": same_as,
+                                    "check_results_copied_from": None})
     crashed = sum(1 for f in collected if f.rule == CHECK_CRASHED.code)
     return CheckOutcome(run_id, count, pages, [c.name for c, _ in active], crashed)

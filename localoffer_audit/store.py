@@ -900,6 +900,23 @@ class Store:
                 "extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         return len(rows)
 
+    def copy_check_results(self, from_run: int, to_run: int) -> int:
+        """Every finding and measured value of one run, as another run's, in one transaction
+        (an incremental re-audit whose crawl and fetch days are the same as that run's)."""
+        findings = ("fingerprint, rule, rule_name, family, severity, url, target, selector, "
+                    "snippet, message, fix, owner, owner_contact, extra")
+        with self.transaction():
+            for table in ("findings", "page_metrics", "site_metrics"):
+                self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (to_run,))
+            self.db.execute(f"INSERT INTO findings (run_id, {findings}) SELECT ?, {findings} "
+                            "FROM findings WHERE run_id = ?", (to_run, from_run))
+            self.db.execute("INSERT INTO page_metrics (run_id, url, name, value) SELECT ?, url, "
+                            "name, value FROM page_metrics WHERE run_id = ?", (to_run, from_run))
+            self.db.execute("INSERT INTO site_metrics (run_id, name, value) SELECT ?, name, value "
+                            "FROM site_metrics WHERE run_id = ?", (to_run, from_run))
+        return self.db.execute("SELECT COUNT(*) FROM findings WHERE run_id = ?",
+                               (to_run,)).fetchone()[0]
+
     def findings(self, run_id: int) -> list[Finding]:
         rows = self.db.execute(
             "SELECT rule, rule_name, family, severity, url, message, fix, target, selector, "

@@ -213,12 +213,14 @@ def test_checks_of_an_unchanged_crawl_are_reused_and_of_a_changed_one_run_again(
 
         assert check_again(2) == 1
         assert sum(calls.values()) == 0, calls  # nothing changed, same day: all reused
+        assert store.run(2)["stats"]["check_results_copied_from"] == 1
         store.db.execute("UPDATE pages SET fetched_at = '2000-01-01T00:00:00+00:00' "
                          "WHERE run_id = 1")
         store.db.commit()
         assert check_again(2) == 1
         assert calls["page-dates"] > 0 and calls["expired-content"] > 0  # another day
         assert calls["a11y-css"] == 0 and calls["directory-records"] == 0
+        assert store.run(2)["stats"]["check_results_copied_from"] is None
         assert check_again(3) is None  # a changed page: the crawl is not the same
         assert all(calls[name] > 0 for name in ("a11y-css", "directory-records", "page-dates"))
 
