@@ -182,7 +182,8 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
     reused = reusable_pages(store, run_id, signature)
     digest = store.crawl_digest(run_id, lambda url: not matches_host(url, config.allowed_hosts))
     # Nothing the checks read has changed since the run the pages were kept from: its site-check
-    # results hold as they are (date rules, which are page checks, still run on every page).
+    # results hold as they are, and so do the crawl-only page checks' (date rules: on pages
+    # fetched the same day as then, since a page's fetch day is their "today").
     same_as = _unchanged_run(store, reused, digest)
     fetch_days = store.fetch_days(same_as) if same_as else {}
     if same_as and fetch_days == store.fetch_days(run_id):

@@ -158,3 +158,30 @@ def test_bad_exclude_status_is_one_line_and_exit_2(tmp_path, write_toml, value):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "[crawl].link_cache_exclude_status" in lines[0], result.stderr
+
+
+def test_a_schema_5_store_keeps_its_cache_and_caches_failures_after_migrating(tmp_path, monkeypatch):
+    from localoffer_audit import store as store_module
+    from localoffer_audit.models import LinkStatus
+    from localoffer_audit.store import SCHEMA_VERSION, Store
+
+    path = tmp_path / "v5.sqlite"
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 5)
+    with Store(path) as store:  # schema 5: only healthy results, status NOT NULL
+        store.db.execute("INSERT INTO link_cache (url, status, final_url, redirects, "
+                         "redirect_statuses, elapsed, method, headers, checked_at) VALUES "
+                         "('http://p.test/ok', 200, 'http://p.test/ok', '[]', '[]', 0.1, 'HEAD', "
+                         "'{}', '2999-01-01T00:00:00+00:00')")
+        store.db.commit()
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION)
+    with Store(path) as store:
+        assert store.db.execute("SELECT version FROM schema_version").fetchone()[0] == 6
+        store.cache_link_result(LinkStatus("http://p.test/slow", None, error="timeout",
+                                           method="HEAD"))
+        store.cache_link_result(LinkStatus("http://p.test/robots", None, error="robots",
+                                           method="HEAD"))
+        store.flush()
+        cached = store.cached_links(24)
+        assert cached["http://p.test/ok"].status == 200
+        assert cached["http://p.test/slow"].error == "timeout"
+        assert "http://p.test/robots" not in cached  # decided here, not by the partner site
