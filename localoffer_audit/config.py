@@ -63,6 +63,41 @@ def _string_list(key: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+_STATUS_RANGE = re.compile(r"^\s*(\d{3})?\s*\.\.(=)?\s*(\d{3})?\s*$")
+
+
+def status_ranges(key: str, value: Any) -> tuple[tuple[int, int], ...]:
+    """HTTP status codes and lychee-style ranges ("500..=599" inclusive, "500..600" not) as
+    inclusive (low, high) pairs."""
+    need = 'a list of status codes (429) and ranges ("500..=599")'
+    if not isinstance(value, (list, tuple)):
+        raise _fail(key, need, value)
+    out = []
+    for item in value:
+        if isinstance(item, int) and not isinstance(item, bool) and 100 <= item <= 999:
+            out.append((item, item))
+            continue
+        match = _STATUS_RANGE.match(item) if isinstance(item, str) else None
+        if match is None and isinstance(item, str) and item.strip().isdigit():
+            out.append((int(item), int(item)))
+            continue
+        if match is None or not (match.group(1) or match.group(3)):
+            raise _fail(key, need, item)
+        low = int(match.group(1) or 100)
+        high = int(match.group(3)) if match.group(3) else 999
+        if match.group(3) and not match.group(2):
+            high -= 1  # "a..b" leaves b out, as Rust's ranges (lychee's syntax)
+        if low > high:
+            raise _fail(key, need, item)
+        out.append((low, high))
+    return tuple(out)
+
+
+def _status_list(key: str, value: Any) -> tuple:
+    status_ranges(key, value)
+    return tuple(value)
+
+
 def _regex_list(key: str, value: Any) -> tuple[str, ...]:
     patterns = _string_list(key, value)
     for pattern in patterns:
@@ -133,6 +168,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[str, Any], Any], Any]]] = {
         "exclude": (_regex_list, defaults.CRAWL_EXCLUDE),
         "include": (_regex_list, defaults.CRAWL_INCLUDE),
         "incremental": (_bool, defaults.CRAWL_INCREMENTAL),
+        "link_cache_exclude_status": (_status_list, defaults.CRAWL_LINK_CACHE_EXCLUDE_STATUS),
         "link_cache_hours": (_float_at_least(0), defaults.CRAWL_LINK_CACHE_HOURS),
         "max_depth": (_int_at_least(0), defaults.CRAWL_MAX_DEPTH),
         "max_pages": (_int_at_least(1), defaults.CRAWL_MAX_PAGES),

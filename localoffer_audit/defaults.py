@@ -21,7 +21,10 @@ CRAWL_INCLUDE: tuple[str, ...] = ()
 # Re-audits reuse the previous run of the site: conditional requests (ETag/Last-Modified), pages
 # whose sitemap lastmod is unchanged are not fetched, and checks of unchanged pages are reused.
 CRAWL_INCREMENTAL = True
-CRAWL_LINK_CACHE_HOURS = 24.0  # healthy off-site link results are reused this long; 0 turns it off  # regexes; when set, only matching internal URLs are crawled
+CRAWL_LINK_CACHE_HOURS = 24.0  # off-site link results are reused this long (lychee's --max-cache-age 1d); 0 turns it off
+# Statuses never reused from the link cache (lychee's --cache-exclude-status): codes (429) or
+# ranges ("500..=599", "500..600"). Empty, as lychee's default: every result is reused.
+CRAWL_LINK_CACHE_EXCLUDE_STATUS: tuple = ()
 CRAWL_MAX_DEPTH = 12  # clicks from a start URL
 CRAWL_MAX_PAGES = 5000
 CRAWL_MAX_REDIRECTS = 10

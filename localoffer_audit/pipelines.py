@@ -12,6 +12,7 @@ from pathlib import Path
 from scrapy import signals
 
 from . import __version__
+from .config import status_ranges
 from .errors import StoreError
 from .items import (LinksItem, LinkStatusItem, PageItem, PageStylesheetsItem, ReusedPageItem,
                     SitemapEntryItem, StylesheetItem)
@@ -62,14 +63,18 @@ class StorePipeline:
                                                __version__)
         spider.run_id = self.run_id
         spider.db_path = str(db_path)
-        spider.link_cache = self.store.cached_links(config.crawl["link_cache_hours"])
+        spider.link_cache = self.store.cached_links(
+            config.crawl["link_cache_hours"],
+            status_ranges("[crawl].link_cache_exclude_status",
+                          config.crawl["link_cache_exclude_status"]))
         if config.crawl["incremental"] and not resume:
             previous = self.store.previous_crawl(config.name, self.run_id)
             if previous is not None:
                 store, before = self.store, previous["run_id"]
                 spider.use_previous(before, previous["pages"],
                                     lambda url: store.links_of(before, url),
-                                    lambda url: store.page_stylesheet_urls_of(before, url))
+                                    lambda url: store.page_stylesheet_urls_of(before, url),
+                                    crawled=previous["crawled"])
         log.info("Run %s started, store %s", self.run_id, db_path)
 
     def process_item(self, item, spider=None):

@@ -16,7 +16,8 @@ from .errors import AuditError
 # [crawl] keys that only change how fast or how patiently the rest is fetched, not what the
 # crawl reaches: they may differ when resuming. Any other difference would mix two crawls.
 RESUME_SAFE_CRAWL_KEYS = frozenset({"concurrency_per_host", "delay", "timeout", "max_pages",
-                                    "retry_after", "link_cache_hours", "user_agent",
+                                    "retry_after", "link_cache_hours", "link_cache_exclude_status",
+                                    "user_agent",
                                     "incremental"})  # a resumed run never reuses a previous one
 # What a run may be resumed from: `crawl` needs an unfinished crawl; `audit` also finishes a
 # run whose crawl completed but whose checks or report were interrupted.

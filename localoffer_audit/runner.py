@@ -127,6 +127,27 @@ def _unchanged_run(store: Store, reused: dict[str, int], digest: str) -> int | N
     return None
 
 
+def _reusable(check: LoadedCheck, same_as: int | None, same_day: bool) -> bool:
+    """May a kept page take this page check's results from the earlier run? Content-only
+    checks: always. With the whole crawl unchanged (same_as): checks that read only the crawl,
+    and date rules when the page was fetched on the same day (their "today")."""
+    cls = check.cls
+    return (getattr(cls, "content_only", False)
+            or (same_as is not None and (getattr(cls, "crawl_only", False)
+                                         or (same_day and getattr(cls, "fetch_day_only", False)))))
+
+
+def _copied(store: Store, run_id: int, earlier: int, active, on_page, stats) -> CheckOutcome:
+    count = store.copy_check_results(earlier, run_id)
+    pages = sum(1 for r in store.page_rows(run_id) if r["kind"] in ("html", "document"))
+    if on_page:
+        on_page(pages)
+    store.update_run_stats(run_id, {**stats, "check_results_copied_from": earlier})
+    crashed = store.db.execute("SELECT COUNT(*) FROM findings WHERE run_id = ? AND rule = ?",
+                               (run_id, CHECK_CRASHED.code)).fetchone()[0]
+    return CheckOutcome(run_id, count, pages, [c.name for c, _ in active], crashed)
+
+
 def run_checks(store: Store, run_id: int, config: AuditConfig,
                on_page: Callable[[int], None] | None = None,
                checks: Sequence[LoadedCheck] | None = None) -> CheckOutcome:
@@ -161,14 +182,23 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
     reused = reusable_pages(store, run_id, signature)
     digest = store.crawl_digest(run_id, lambda url: not matches_host(url, config.allowed_hosts))
     # Nothing the checks read has changed since the run the pages were kept from: its site-check
-    # results hold as they are (date rules, which are page checks, still run on every page).
+    # results hold as they are, and so do the crawl-only page checks' (date rules: on pages
+    # fetched the same day as then, since a page's fetch day is their "today").
     same_as = _unchanged_run(store, reused, digest)
+    fetch_days = store.fetch_days(same_as) if same_as else {}
+    if same_as and fetch_days == store.fetch_days(run_id):
+        # The same crawl, every page fetched on the same day as in that run: all its results
+        # hold (the per-page reuse below would reach the same), copied without reading a page.
+        return _copied(store, run_id, same_as, active, on_page,
+                       {"check_signature": signature, "crawl_digest": digest,
+                        "checks_reused_pages": len(reused), "site_checks_reused_from": same_as})
     pages = 0
     for page in store.iter_pages(run_id):
         pages += 1
         earlier = same_as or reused.get(page.url)
+        same_day = bool(page.fetched_at) and fetch_days.get(page.url) == page.fetched_at[:10]
         for check, obj in page_checks:
-            if earlier is not None and getattr(check.cls, "content_only", False):
+            if earlier is not None and _reusable(check, same_as, same_day):
                 collected.extend(store.findings_at(earlier, page.url,
                                                    (r.code for r in check.rules)))
                 continue
@@ -178,7 +208,7 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
                 log.warning("check %s failed on %s: %s", check.name, page.url, exc)
                 collected.extend(finish([_crash(check.name, page.url, exc)]))
         for check, obj in measurers:
-            if earlier is not None and (getattr(check.cls, "content_only", False)
+            if earlier is not None and (_reusable(check, same_as, same_day)
                                         or (same_as and check.kind == "site")):
                 values = store.metrics_at(earlier, page.url)
                 measured.extend((page.url, name, values[name]) for name in check.metrics
@@ -224,6 +254,7 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
     count = store.replace_findings(run_id, collected)
     store.update_run_stats(run_id, {"check_signature": signature, "crawl_digest": digest,
                                     "checks_reused_pages": len(reused),
-                                    "site_checks_reused_from": same_as})
+                                    "site_checks_reused_from": same_as,
+                                    "check_results_copied_from": None})
     crashed = sum(1 for f in collected if f.rule == CHECK_CRASHED.code)
     return CheckOutcome(run_id, count, pages, [c.name for c, _ in active], crashed)

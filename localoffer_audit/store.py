@@ -16,6 +16,8 @@ Schema changelog:
   5: stylesheets (the site's own linked stylesheets of a run: text, status, their @imports) and
      page_stylesheets (each HTML page's <link rel=stylesheet> in document order, with media), so
      the CSS checks read them offline.
+  6: link_cache.error, and status may be NULL: failures are cached too (timeouts, DNS, 404s...), as lychee's cache does;
+     which statuses are reused is chosen when reading ([crawl].link_cache_exclude_status).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from .errors import StoreError, StoreWriteError
 from .models import Finding, Link, LinkedStylesheet, LinkStatus, Page, Severity
 from .urls import redact, redact_bytes
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SCHEMA_V1 = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -195,7 +197,31 @@ CREATE TABLE page_stylesheets (      -- written before the page row, like links 
     media TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (run_id, page, position)
 )""",
+    6: """
+CREATE TABLE link_cache_6 (          -- every off-site result from a request (lychee's model)
+    url TEXT PRIMARY KEY,
+    status INTEGER,                  -- NULL when no response came (see error)
+    final_url TEXT,
+    redirects TEXT,
+    redirect_statuses TEXT,
+    elapsed REAL,
+    method TEXT,
+    headers TEXT,
+    checked_at TEXT NOT NULL,        -- ISO 8601 UTC
+    error TEXT                       -- dns, timeout, ... when no response came
+);
+INSERT INTO link_cache_6 (url, status, final_url, redirects, redirect_statuses, elapsed, method,
+                          headers, checked_at)
+    SELECT url, status, final_url, redirects, redirect_statuses, elapsed, method, headers,
+           checked_at FROM link_cache;
+DROP TABLE link_cache;
+ALTER TABLE link_cache_6 RENAME TO link_cache""",
 }
+
+# Failures of a request to the partner site that say something about it, so are cached like
+# any status (lychee caches errors too). Anything else without a status was decided here
+# (robots.txt, the address guard, a skipped scheme) and is never cached.
+CACHED_ERRORS = frozenset({"dns", "timeout", "connection-refused", "data-loss", "tls"})
 
 HEADER_KEYS = ("content-type", "content-length", "last-modified", "etag", "date", "location",
                "retry-after", "cf-mitigated", "x-generator", "content-language", "x-robots-tag")
@@ -500,7 +526,8 @@ class Store:
     def previous_crawl(self, site: str, before: int) -> dict[str, Any] | None:
         """The newest completed run of `site` before run `before`, with what an incremental
         crawl needs of it: each healthy page's validators (ETag, Last-Modified) and the
-        sitemap lastmod it had. None when there is no such run."""
+        sitemap lastmod it had, and every address it crawled (`crawled`). None when there is no
+        such run."""
         row = self.db.execute("SELECT MAX(id) FROM runs WHERE site = ? AND id < ? AND status IN "
                               "('crawled', 'checked')", (site, before)).fetchone()
         if row[0] is None:
@@ -517,7 +544,10 @@ class Store:
                 (run_id,)):
             if url in pages:
                 pages[url]["lastmod"] = lastmod
-        return {"run_id": run_id, "pages": pages}
+        crawled = [url for (url,) in self.db.execute(
+            "SELECT url FROM pages WHERE run_id = ? AND kind NOT IN ('probe', 'feed') ORDER BY url",
+            (run_id,))]
+        return {"run_id": run_id, "pages": pages, "crawled": crawled}
 
     def links_of(self, run_id: int, source: str) -> list[tuple[str, str]]:
         """(target, tag) of one stored page's links, in the order they were recorded."""
@@ -539,6 +569,11 @@ class Store:
                     "content_type, kind, title, ?, size, word_count, ?, elapsed, headers, body, "
                     "encoding, redirect_to, error, ? FROM pages WHERE run_id = ? AND url = ?",
                     (to_run, depth, utcnow(), from_run, from_run, url))
+
+    def fetch_days(self, run_id: int) -> dict[str, str]:
+        """URL -> the day (YYYY-MM-DD, UTC) each page of a run was fetched or confirmed."""
+        return {url: (fetched_at or "")[:10] for url, fetched_at in self.db.execute(
+            "SELECT url, fetched_at FROM pages WHERE run_id = ?", (run_id,))}
 
     def reused_pages(self, run_id: int) -> dict[str, int]:
         """URL -> the run whose copy of the page this run reused."""
@@ -626,33 +661,39 @@ class Store:
 
     # --- the off-site link cache (kept across runs) ----------------------------------------------
     def cache_link_result(self, status: LinkStatus) -> None:
-        """Keep a healthy result; forget the URL on any failure (failures are never cached)."""
-        healthy = status.error is None and status.status is not None and status.status < 400
+        """Keep an off-site result from a request, healthy or not (lychee's model); a result
+        decided here without asking the partner site forgets the URL."""
         if status.method == "cache":
-            return
-        if healthy:
+            return  # reused: its age still counts from when it was really checked
+        error = status.error
+        if status.status is not None or error in CACHED_ERRORS or \
+                (error or "").startswith("connection:"):
             self._queue("INSERT OR REPLACE INTO link_cache (url, status, final_url, redirects, "
-                        "redirect_statuses, elapsed, method, headers, checked_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?)",
+                        "redirect_statuses, elapsed, method, headers, checked_at, error) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?)",
                         (status.url, status.status, status.final_url,
                          json.dumps(list(status.redirects)),
                          json.dumps(list(status.redirect_statuses)), status.elapsed,
-                         status.method, json.dumps(dict(status.headers)), utcnow()))
+                         status.method, json.dumps(dict(status.headers)), utcnow(), error))
         else:
             self._queue("DELETE FROM link_cache WHERE url = ?", (status.url,))
 
-    def cached_links(self, max_age_hours: float) -> dict[str, LinkStatus]:
-        """Healthy off-site results checked within the last max_age_hours."""
+    def cached_links(self, max_age_hours: float,
+                     exclude: Iterable[tuple[int, int]] = ()) -> dict[str, LinkStatus]:
+        """Off-site results checked within the last max_age_hours, except those whose status
+        falls in one of the inclusive `exclude` ranges (lychee's --cache-exclude-status)."""
         if max_age_hours <= 0:
             return {}
+        exclude = tuple(exclude)
         since = (datetime.now(timezone.utc) - timedelta(hours=max_age_hours)).isoformat(
             timespec="seconds")
-        rows = self.db.execute("SELECT url, status, final_url, redirects, elapsed, headers, "
+        rows = self.db.execute("SELECT url, status, final_url, error, redirects, elapsed, headers, "
                                "redirect_statuses FROM link_cache WHERE checked_at >= ?", (since,))
-        return {url: LinkStatus(url, status, final_url, None, tuple(json.loads(redirects or "[]")),
+        return {url: LinkStatus(url, status, final_url, error, tuple(json.loads(redirects or "[]")),
                                 elapsed, "cache", json.loads(headers or "{}"),
                                 redirect_statuses=tuple(json.loads(hop_statuses or "[]")))
-                for url, status, final_url, redirects, elapsed, headers, hop_statuses in rows}
+                for url, status, final_url, error, redirects, elapsed, headers, hop_statuses in rows
+                if status is None or not any(low <= status <= high for low, high in exclude)}
 
     # --- page metrics (measured by checks) -------------------------------------------------------
     def replace_metrics(self, run_id: int, metrics: Iterable[tuple[str, str, Any]]) -> None:
@@ -858,6 +899,23 @@ class Store:
                 "severity, url, target, selector, snippet, message, fix, owner, owner_contact, "
                 "extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         return len(rows)
+
+    def copy_check_results(self, from_run: int, to_run: int) -> int:
+        """Every finding and measured value of one run, as another run's, in one transaction
+        (an incremental re-audit whose crawl and fetch days are the same as that run's)."""
+        findings = ("fingerprint, rule, rule_name, family, severity, url, target, selector, "
+                    "snippet, message, fix, owner, owner_contact, extra")
+        with self.transaction():
+            for table in ("findings", "page_metrics", "site_metrics"):
+                self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (to_run,))
+            self.db.execute(f"INSERT INTO findings (run_id, {findings}) SELECT ?, {findings} "
+                            "FROM findings WHERE run_id = ?", (to_run, from_run))
+            self.db.execute("INSERT INTO page_metrics (run_id, url, name, value) SELECT ?, url, "
+                            "name, value FROM page_metrics WHERE run_id = ?", (to_run, from_run))
+            self.db.execute("INSERT INTO site_metrics (run_id, name, value) SELECT ?, name, value "
+                            "FROM site_metrics WHERE run_id = ?", (to_run, from_run))
+        return self.db.execute("SELECT COUNT(*) FROM findings WHERE run_id = ?",
+                               (to_run,)).fetchone()[0]
 
     def findings(self, run_id: int) -> list[Finding]:
         rows = self.db.execute(

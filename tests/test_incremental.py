@@ -9,6 +9,7 @@ site may admit different ones. The comparison is then about incremental crawling
 from __future__ import annotations
 
 import json
+from collections import Counter
 import sqlite3
 import threading
 from http.server import ThreadingHTTPServer
@@ -59,7 +60,8 @@ def runs(tmp_path_factory):
         stats = json.loads(sqlite3.connect(db).execute(
             "SELECT stats FROM runs WHERE id = 2").fetchone()[0])
     return {"first": first, "second": second, "third": third, "full": full,
-            "changed": changed_path, "pages": statuses, "stats": stats, "base": server.url}
+            "changed": changed_path, "pages": statuses, "stats": stats, "base": server.url,
+            "db": db}
 
 
 def _bytes(log):
@@ -174,3 +176,71 @@ def test_full_fetches_everything_again(runs):
     assert all(earlier is None for earlier in runs["pages"][4].values())
     assert _bytes(full["log"]) >= 0.9 * _bytes(runs["first"]["log"])
     assert full["findings"] == runs["third"]["findings"]
+
+
+def test_checks_of_an_unchanged_crawl_are_reused_and_of_a_changed_one_run_again(runs, monkeypatch):
+    """Run 2 crawled the same as run 1 (same crawl digest): the page checks whose results depend
+    only on the crawl (CSS, PDF, directory records; `crawl_only`) are not run again, nor the date
+    rules on pages fetched the same day as before (their "today"); once the earlier fetches are
+    on another day, the date rules run again. The findings are the same each time. Run 3 has a
+    changed page: everything is checked again."""
+    from localoffer_audit.checks.a11y_contrast import CssAccessibility
+    from localoffer_audit.checks.directory import DirectoryRecordsCheck
+    from localoffer_audit.checks.staleness import ExpiredContentCheck, PageDatesCheck
+    from localoffer_audit.config import config_from_dict
+    from localoffer_audit.runner import run_checks
+    from localoffer_audit.store import Store
+
+    calls: Counter[str] = Counter()
+    for cls in (CssAccessibility, DirectoryRecordsCheck, PageDatesCheck, ExpiredContentCheck):
+        def counted(self, page, _original=cls.check_page, _name=cls.name):
+            calls[_name] += 1
+            return _original(self, page)
+        monkeypatch.setattr(cls, "check_page", counted)
+
+    def described(findings):
+        return sorted((f.fingerprint, f.severity, f.message, json.dumps(f.extra, sort_keys=True,
+                                                                        default=str))
+                      for f in findings)
+
+    with Store(runs["db"]) as store:
+        def check_again(run):
+            calls.clear()
+            before = described(store.findings(run))
+            run_checks(store, run, config_from_dict(store.run(run)["config"]))
+            assert described(store.findings(run)) == before
+            return store.run(run)["stats"]["site_checks_reused_from"]
+
+        assert check_again(2) == 1
+        assert sum(calls.values()) == 0, calls  # nothing changed, same day: all reused
+        assert store.run(2)["stats"]["check_results_copied_from"] == 1
+        store.db.execute("UPDATE pages SET fetched_at = '2000-01-01T00:00:00+00:00' "
+                         "WHERE run_id = 1")
+        store.db.commit()
+        assert check_again(2) == 1
+        assert calls["page-dates"] > 0 and calls["expired-content"] > 0  # another day
+        assert calls["a11y-css"] == 0 and calls["directory-records"] == 0
+        assert store.run(2)["stats"]["check_results_copied_from"] is None
+        assert check_again(3) is None  # a changed page: the crawl is not the same
+        assert all(calls[name] > 0 for name in ("a11y-css", "directory-records", "page-dates"))
+
+
+def test_facet_pages_are_the_same_at_any_concurrency(tmp_path):
+    """With 8 requests in flight pages arrive in another order each run, yet the trap guard
+    of a re-audit counts the pages its previous run crawled first: the same facet combinations
+    are kept, so the crawl (and its digest) is the same and the site checks are reused."""
+    generate_site(tmp_path / "demo", pages=120)
+    db = tmp_path / "store.sqlite"
+    with DemoServer(tmp_path / "demo" / "site") as server:
+        for run in (1, 2):
+            result = run_cli("audit", server.url, "--out", str(tmp_path / f"out{run}"),
+                             "--db", str(db), "--config", str(demo_config_path()), "--delay",
+                             "0", "--concurrency", "8", "--no-progress")
+            assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db) as con:
+        crawled = [{url for (url,) in con.execute(
+            "SELECT url FROM pages WHERE run_id = ? AND url LIKE '%/directory/search?%'", (run,))}
+            for run in (1, 2)]
+        stats = json.loads(con.execute("SELECT stats FROM runs WHERE id = 2").fetchone()[0])
+    assert crawled[0] and crawled[0] == crawled[1]
+    assert stats["site_checks_reused_from"] == 1

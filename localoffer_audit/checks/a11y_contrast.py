@@ -250,6 +250,9 @@ class CssAccessibility(NoOptions):
     embedded and inline CSS."""
 
     name = "a11y-css"
+    # Results depend only on the stored crawl (no "today"): reused when a re-audit's crawl is
+    # the same as the run it builds on (runner: crawl digest).
+    crawl_only = True
     rules = with_who_affected((CONTRAST, FOCUS_OUTLINE_REMOVED, LINK_TEXT_HIDDEN, TEXT_JUSTIFIED,
                                FONT_TINY, FLOATS_REVERSED, LINK_ONLY_COLOUR, CSS_CONTENT_TEXT,
                                HEADING_FAKE, LINE_HEIGHT_TIGHT, TEXT_STYLE_HARD), WHO_AFFECTED)

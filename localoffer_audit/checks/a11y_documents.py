@@ -105,6 +105,9 @@ class PdfAccessibility:
     """Tags, title, language and a text layer: what a screen reader needs from a PDF."""
 
     name = "pdf-accessibility"
+    # Results depend only on the stored crawl (no "today"): reused when a re-audit's crawl is
+    # the same as the run it builds on (runner: crawl digest).
+    crawl_only = True
     rules = with_who_affected((PDF_UNTAGGED, PDF_TITLE_MISSING, PDF_TITLE_NOT_SHOWN, PDF_LANG_MISSING, PDF_NO_TEXT,
              PDF_UNREADABLE), WHO_AFFECTED)
 

@@ -201,6 +201,9 @@ class DirectoryRecordsCheck:
     """Each directory record page: is anything a family needs missing, or wrong?"""
 
     name = "directory-records"
+    # Results depend only on the stored crawl (no "today"): reused when a re-audit's crawl is
+    # the same as the run it builds on (runner: crawl digest).
+    crawl_only = True
     rules = (MISSING_CONTACT, MISSING_DETAILS, PLACEHOLDER, AGES_REVERSED, INVALID_PHONE,
              INVALID_EMAIL)
 

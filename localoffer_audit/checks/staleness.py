@@ -206,6 +206,9 @@ class PageDatesCheck:
     """How old each page is, from the most trusted date it carries (see dates.SOURCES)."""
 
     name = "page-dates"
+    # "Today" is the day the page was fetched: a re-audit whose crawl is the same as the run it
+    # builds on (runner: crawl digest) reuses the results of pages fetched on the same day.
+    fetch_day_only = True
     rules = (OUT_OF_DATE, NEEDS_REVIEW, REVIEW_DATE_PASSED, FUTURE_DATE, DATES_DISAGREE)
     metrics = ("last_updated", "date_source")
 
@@ -586,6 +589,9 @@ class ExpiredContentCheck:
     """Statutory publications and notices whose time has passed."""
 
     name = "expired-content"
+    # "Today" is the day the page was fetched: a re-audit whose crawl is the same as the run it
+    # builds on (runner: crawl digest) reuses the results of pages fetched on the same day.
+    fetch_day_only = True
     rules = (FEEDBACK_OUT_OF_DATE, POST16_STATEMENT_OUT_OF_DATE, ACCESSIBILITY_STATEMENT_OVERDUE,
              PAST_ACADEMIC_YEAR, PAST_EVENT_UPCOMING, COVID_NOTICE)
 

@@ -294,13 +294,18 @@ class LocalOfferSpider(scrapy.Spider):
 
     # --- incremental re-audit ------------------------------------------------------------------
     def use_previous(self, run_id: int, pages: dict[str, dict[str, Any]], links,
-                     sheets=None) -> None:
+                     sheets=None, crawled=()) -> None:
         """Re-audit against the site's previous completed run: its healthy pages are asked for
         conditionally, and kept (with their links and check results) when unchanged. Their
-        stylesheets are fetched again (once each), unconditionally."""
+        stylesheets are fetched again (once each), unconditionally. The trap guard counts what
+        that run `crawled` first, so the caps keep the same calendar and facet pages whatever
+        order this crawl meets them in (with several requests in flight, the order varies):
+        an unchanged site gives the same crawl, and the same results."""
         self.previous_run, self.previous_pages, self.previous_links = run_id, pages, links
         if sheets is not None:
             self.previous_sheets = sheets
+        for url in crawled:
+            self.traps.remember(url)
 
     def conditional_headers(self, url: str) -> dict[str, str]:
         known = self.previous_pages.get(url)
