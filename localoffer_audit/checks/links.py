@@ -804,7 +804,10 @@ def anchors_of(page: Page | None) -> frozenset[str] | None:
     if page is None or page.kind != "html" or page.tree is None:
         return None
     tree = page.tree
-    return frozenset(tree.xpath("//@id") + tree.xpath("//a/@name"))
+    # Plain strings: lxml's default "smart" strings keep their element, and so the whole tree,
+    # alive in the cache.
+    return frozenset(tree.xpath("//@id", smart_strings=False)
+                     + tree.xpath("//a/@name", smart_strings=False))
 
 
 class MissingFragments(NoOptions):
