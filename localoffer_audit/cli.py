@@ -361,8 +361,8 @@ def do_crawl(config: AuditConfig, db: Path, args, resume: int | None = None) -> 
             raise ConfigError(f"--workers must be 0 or more, got {args.workers}")
         outcome = coordinate(config, db, args.distributed, args.workers, verbose=args.verbose)
     else:
-        outcome = run_crawl(config, db, progress=not args.no_progress,
-                            log_level="INFO" if args.verbose else "CRITICAL", resume=resume)
+        outcome = _crawl_isolated(run_crawl, config, db, progress=not args.no_progress,
+                                  log_level="INFO" if args.verbose else "CRITICAL", resume=resume)
     if outcome["reason"] == "shutdown":
         raise KeyboardInterrupt
     with Store(db) as store:
@@ -371,6 +371,24 @@ def do_crawl(config: AuditConfig, db: Path, args, resume: int | None = None) -> 
             render_run(store, outcome["run_id"], config, progress=not args.no_progress,
                        setup=engine)
     return outcome["run_id"]
+
+
+def _crawl_isolated(run_crawl, config: AuditConfig, db: Path, **options):
+    """The crawl in a child process where the system can fork: the check and report stages
+    then start from a small heap instead of on top of the crawl's (see localoffer_audit/child.py).
+    A child that dies leaves its run 'crawling': it is marked interrupted, ready for --resume."""
+    from .child import StageProcessError, can_fork, run_in_child
+
+    if not can_fork():
+        return run_crawl(config, db, **options)
+    try:
+        return run_in_child("crawl", run_crawl, config, db, **options)
+    except StageProcessError:
+        from .store import Store
+
+        with Store(db) as store:
+            store.mark_abandoned_runs()
+        raise
 
 
 def do_check(store, run_id: int, config: AuditConfig, console, progress: bool = True):

@@ -178,6 +178,10 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
     collected: list[Finding] = []
     measured: list[tuple[str, str, object]] = []
     measurers = [(c, obj) for c, obj in active if hasattr(obj, "measure_page")]
+    not_found_pages = list(store.iter_pages(run_id, ("probe",)))
+    for _, obj in measurers:  # a site check judging pages in this pass needs the probes first
+        if hasattr(obj, "set_not_found_pages"):
+            obj.set_not_found_pages(not_found_pages)
     signature = check_signature(config)
     reused = reusable_pages(store, run_id, signature)
     digest = store.crawl_digest(run_id, lambda url: not matches_host(url, config.allowed_hosts))
@@ -229,7 +233,7 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
                     store.status_resolver(run_id), lambda: store.iter_links(run_id),
                     options={"sitemap": store.sitemap_entries(run_id)},
                     page_getter=lambda url: store.page(run_id, url),
-                    not_found_pages=list(store.iter_pages(run_id, ("probe",))),
+                    not_found_pages=not_found_pages,
                     started_at=run["started_at"],
                     feed_loader=lambda: store.iter_pages(run_id, ("feed",)),
                     page_owner=lambda url: config.ownership.owner_for(url)[0],

@@ -241,3 +241,20 @@ def test_demo_links_recall_and_false_positives(demo):
     assert result.not_covered == {}, report
     assert result.controls >= 4 and result.control_false_positives == [], report
     assert result.unmatched_errors == [], report
+
+
+def test_soft_404_judged_in_the_runners_pass_equals_reading_every_page(tmp_path):
+    """The runner hands each page to SoftNotFound.measure_page (one parse per page); run on
+    its own, check_site reads the pages itself. Both give the same LNK314 findings."""
+    from localoffer_audit.models import Site
+
+    store, run, base = build_site(FIXTURES / "LNK314", tmp_path)
+    with store:
+        by_runner = sorted((f.url, f.target, f.message) for f in store.findings(run)
+                           if f.rule == "LNK314")
+        site = Site(run, (base,), lambda: store.iter_pages(run), store.status_resolver(run),
+                    lambda: store.iter_links(run),
+                    not_found_pages=list(store.iter_pages(run, ("probe",))))
+        check = links.SoftNotFound.from_config({})
+        alone = sorted((f.url, f.target, f.message) for f in check.check_site(site))
+    assert by_runner and alone == by_runner

@@ -701,6 +701,8 @@ class SoftNotFound:
         extra = tuple(extra_phrases)
         self.heading_phrases = phrase_pattern(tuple(PHRASES["soft_404"]["heading_phrases"]) + extra)
         self.body_phrases = phrase_pattern(tuple(PHRASES["soft_404"]["body_phrases"]) + extra)
+        self._probes: list[PageSummary] | None = None  # set by set_not_found_pages
+        self._found: dict[str, str] = {}
 
     @classmethod
     def from_config(cls, options: Mapping[str, Any]) -> "SoftNotFound":
@@ -709,8 +711,23 @@ class SoftNotFound:
             raise ValueError("similarity must be between 0 and 1")
         return cls(**values)
 
+    # The runner calls measure_page for every page in its one pass over the store (after
+    # handing over the not-found probes): each page is judged from the tree the page checks
+    # already parsed, so check_site does not read and parse every page a second time.
+    def set_not_found_pages(self, pages: Iterable[Page]) -> None:
+        self._probes = [s for s in (summarise(probe_tree(p)) for p in pages) if s]
+        self._found = {}
+
+    def measure_page(self, page: Page) -> dict[str, Any]:
+        if self._probes is not None:
+            reason = self.judge_page(page, self._probes)
+            if reason:
+                self._found[page.url] = reason
+        return {}
+
     def check_site(self, site: Site) -> Iterable[Finding]:
-        soft = self.soft_404_pages(site)
+        soft = self._found if self._probes is not None \
+            else self.soft_404_pages(site)  # not run by the runner: read the pages now
         if not soft:
             return
         for link in judged_links(site):
@@ -733,13 +750,16 @@ class SoftNotFound:
         probes = [s for s in (summarise(probe_tree(p)) for p in site.not_found_pages) if s]
         found = {}
         for page in site.pages():
-            if page.kind != "html" or page.status != 200:
-                continue
-            summary = summarise(page.tree)
-            reason = summary and self.reason(summary, probes)
+            reason = self.judge_page(page, probes)
             if reason:
                 found[page.url] = reason
         return found
+
+    def judge_page(self, page: Page, probes: list[PageSummary]) -> str | None:
+        if page.kind != "html" or page.status != 200:
+            return None
+        summary = summarise(page.tree)
+        return summary and self.reason(summary, probes) or None
 
     def reason(self, page: PageSummary, probes: list[PageSummary]) -> str | None:
         said = self.heading_phrases.search(page.title) or self.heading_phrases.search(
@@ -804,7 +824,10 @@ def anchors_of(page: Page | None) -> frozenset[str] | None:
     if page is None or page.kind != "html" or page.tree is None:
         return None
     tree = page.tree
-    return frozenset(tree.xpath("//@id") + tree.xpath("//a/@name"))
+    # Plain strings: lxml's default "smart" strings keep their element, and so the whole tree,
+    # alive in the cache.
+    return frozenset(tree.xpath("//@id", smart_strings=False)
+                     + tree.xpath("//a/@name", smart_strings=False))
 
 
 class MissingFragments(NoOptions):
