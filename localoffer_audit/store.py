@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import sqlite3
 import time
@@ -236,7 +237,23 @@ def _process_alive(pid: int | None) -> bool:
         return False
     except PermissionError:  # exists, owned by someone else
         return True
-    return True
+    return not _dead_or_dying(pid)
+
+
+def _dead_or_dying(pid: int) -> bool:
+    """A zombie, or a process with SIGKILL pending: it will never write again. A crawl child
+    killed with its parent (PR_SET_PDEATHSIG) is reparented to PID 1, and in a container PID 1
+    may never reap it, so os.kill(pid, 0) keeps saying it exists."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # not Linux, or gone in between
+        return False
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    if fields.get("State", "").strip()[:1] in ("Z", "X"):
+        return True
+    sigkill = 1 << (signal.SIGKILL - 1)
+    return any(int(fields.get(name, "0").strip() or "0", 16) & sigkill
+               for name in ("SigPnd", "ShdPnd"))
 
 
 def utcnow() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -150,3 +151,36 @@ def test_killed_audit_leaves_store_consistent_and_earlier_runs_intact(tmp_path, 
     # the interrupted run's pages are complete rows, not fragments
     assert _rows(db, "SELECT COUNT(*) FROM pages WHERE run_id = 2 AND status IS NULL "
                      "AND error IS NULL")[0][0] == 0
+
+
+def test_a_run_left_crawling_by_an_unreaped_process_is_interrupted(tmp_path):
+    """A crawl child killed with its parent is reparented to PID 1; in a container PID 1 may
+    never reap it. Its zombie still answers kill(pid, 0), but it will never write again."""
+    db = tmp_path / "store.sqlite"
+    with Store(db) as store:
+        run_id = store.begin_run("Zombie council", ["http://127.0.0.1/"], {}, "test")
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # wait until it is a zombie (exited, not reaped)
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    break
+            time.sleep(0.01)
+        os.kill(pid, 0)  # the zombie still "exists" to a plain existence check
+        with sqlite3.connect(db) as con:
+            con.execute("UPDATE runs SET pid = ? WHERE id = ?", (pid, run_id))
+        with Store(db) as store:
+            assert store.run(run_id)["status"] == "interrupted"
+    finally:
+        os.waitpid(pid, 0)
+
+
+def test_a_run_still_crawling_in_a_live_process_is_left_alone(tmp_path):
+    db = tmp_path / "store.sqlite"
+    with Store(db) as store:
+        run_id = store.begin_run("Live council", ["http://127.0.0.1/"], {}, "test")
+    with Store(db) as store:  # this process is alive: its run is not abandoned
+        assert store.run(run_id)["status"] == "crawling"
