@@ -57,7 +57,7 @@ demo: install
 	$(BIN)/localoffer-audit demo --out demo-out
 
 test: install browser-deps redis-deps
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 docs: install
 	$(BIN)/python tools/gen_rule_docs.py

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
+from pathlib import Path
 
 import pytest
 
 from localoffer_audit.demo import DemoServer, generate_site
 from localoffer_audit.demo_audit import demo_config_path
+from a11y_engine_fixture_site import a11y_engine_fixture_audit  # noqa: F401 (a fixture)
 from support import run_cli
 
 

@@ -14,15 +14,12 @@ from localoffer_audit.checks import a11y_statement as AS
 from localoffer_audit.demo.scoring import score
 from localoffer_audit.models import Page, Site, Severity
 from support import ROOT
+from test_a11y_fixtures import _site_pages as site_pages
 
 _spec = importlib.util.spec_from_file_location("make_fixtures",
                                                ROOT / "tools" / "make_a11y_doc_fixtures.py")
 MAKE = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(MAKE)
-_site_spec = importlib.util.spec_from_file_location("harness",
-                                                    ROOT / "tests" / "test_a11y_site_fixtures.py")
-HARNESS = importlib.util.module_from_spec(_site_spec)
-_site_spec.loader.exec_module(HARNESS)
 
 BASE = "http://localoffer.test/"
 OURS = {r.code for r in (*AD.PdfAccessibility.rules, *AD.DocumentOnlyContent.rules,
@@ -34,7 +31,7 @@ def _site(tmp_path, tree: dict) -> list[Page]:
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return HARNESS._site_pages(tmp_path, BASE)
+    return site_pages(tmp_path, BASE)
 
 
 def _statement_findings(pages, **options):
@@ -197,7 +194,7 @@ def test_html_and_word_pages_are_not_read_as_pdfs():
 
 
 def test_ignore_topics_silences_a11y555(tmp_path):
-    pages = HARNESS._site_pages(
+    pages = site_pages(
         ROOT / "tests/fixtures/pages/accessibility/A11Y555/site-fail-statutory-statement-only-in-pdf",
         BASE)
     site = Site(1, (BASE,), lambda: iter(pages), lambda url: None, lambda: iter(()))

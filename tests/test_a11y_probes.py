@@ -1,5 +1,5 @@
 """The probe check (checks/a11y_probes.py) on stored measurements, and the probes' image helpers.
-No browser: the fixture pages of tests/test_a11y_engine_fixtures.py render them for real."""
+No browser: the engine fixture folders (tests/a11y_engine_fixture_site.py) render them for real."""
 
 from __future__ import annotations
 
