@@ -25,13 +25,12 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from lxml import html as lxml_html
 
-from a11y_engine_fixture_site import ENGINE_GROUP
+from a11y_engine_fixture_site import ENGINE_GROUP, FIXTURES
 from localoffer_audit.models import Link, Page, Site
 from localoffer_audit.registry import discover_checks
 from localoffer_audit.urls import canonicalize
 from test_a11y_engine import _browser_missing
 
-FIXTURES = Path(__file__).parent / "fixtures" / "pages" / "accessibility"
 DEFAULT_URL = "http://localoffer.test/p"
 FAMILY = "accessibility"
 FETCHED_AT = "2026-03-01T10:00:00+00:00"
