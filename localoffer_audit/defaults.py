@@ -86,6 +86,7 @@ A11Y_ANIMATION_MAX_SECONDS = 5.0  # WCAG 2.2.2: moving content that lasts longer
 # Static accessibility rules (checks/accessibility.py)
 A11Y_LANG_DETECT_MIN_WORDS = 40  # A11Y524: page text shorter than this is not language-checked
 A11Y_LANG_DETECT_MIN_PROBABILITY = 0.95  # A11Y524: langdetect's confidence before it is a finding
+A11Y_LANG_PAGE_ENGLISH_SHARE = 0.8  # A11Y524: text marked English with this share of English words is English (no langdetect)
 A11Y_LANG_PASSAGE_MIN_WORDS = 3  # A11Y600/A11Y601: a passage shorter than this is not language-checked
 A11Y_LANG_PASSAGE_MIN_PROBABILITY = 0.99  # A11Y600/A11Y601: langdetect's confidence in another language
 A11Y_LANG_PASSAGE_MAX_ENGLISH_SHARE = 0.5  # A11Y600/A11Y601: "not English" only when fewer of its words are

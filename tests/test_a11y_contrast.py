@@ -85,6 +85,40 @@ def test_cascade_specificity_order_important_and_inheritance():
     assert styles.computed(span, "background-color") is None  # not inherited
 
 
+def test_computed_values_and_hidden_are_the_same_whichever_element_is_asked_first():
+    # computed() and hidden() keep each answer for every element they pass on the way up
+    html = ("<html><head><style>.v { visibility: hidden } .s { visibility: visible }"
+            ".n { display: none } .i { color: inherit; background-color: inherit }</style></head>"
+            "<body style='color: #333; background-color: #fff'><div class=v><p class=s><span>a</span>"
+            "</p><p><b class=i>b</b></p></div><section class=n><p><i>c</i></p></section>"
+            "<div hidden><em>d</em></div><p><u>e</u></p></body></html>")
+    page = _page(html)
+    a, b, c, d, e = (page.tree.xpath(f"//{tag}")[0] for tag in ("span", "b", "i", "em", "u"))
+    expected = {a: False, b: True, c: True, d: True, e: False}
+    for order in (list(expected), list(reversed(expected))):
+        styles = PageStyles(page.tree)
+        assert {el: styles.hidden(el) for el in order} == expected
+        assert styles.computed(b, "color").text == "#333"  # inherit, then inherited
+        assert styles.computed(b, "background-color") is None  # inherit: the <p> sets none
+        assert styles.computed(b.getparent(), "background-color") is None  # not inherited
+        assert styles.computed(a, "visibility").text == "visible"
+
+
+def test_cascade_walks_a_hostile_page_nested_far_deeper_than_pythons_recursion_limit():
+    from lxml import html as lxml_html
+
+    body = lxml_html.fromstring("<html><head><style>.n { display: none }</style></head>"
+                                "<body style='color: #777'></body></html>").find("body")
+    node = body
+    for level in range(20_000):
+        node = lxml_html.Element("div", {"class": "n"} if level == 10 else {})
+        body.append(node) if level == 0 else parent.append(node)
+        parent = node
+    styles = PageStyles(body.getroottree().getroot())
+    assert styles.hidden(node) is True
+    assert styles.computed(node, "color").text == "#777"
+
+
 def test_font_sizes_resolve_through_ancestors():
     html = ("<html><body style='font-size:20px'><div style='font-size:150%'><p style='font-size:0.5em'>"
             "a</p><h2>b</h2></div><p style='font-size:12pt'>c</p><p style='font-size:calc(1em + 2px)'>d</p>"

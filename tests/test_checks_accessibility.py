@@ -72,3 +72,15 @@ def test_real_language_codes_are_valid(lang):
 @pytest.mark.parametrize("lang", ["foobar", "zz", "e", "english"])
 def test_made_up_language_codes_are_reported(lang):
     assert codes(f'<html lang="{lang}">{HEAD}<body><h1>x</h1></body></html>') == ["A11Y504"]
+
+
+def test_page_language_asks_langdetect_only_when_the_words_are_not_mostly_english(monkeypatch):
+    asked = []
+    real = A.detected_language
+    monkeypatch.setattr(A, "detected_language", lambda text: asked.append(text) or real(text))
+    english = body("<p>" + "Short breaks give disabled children and young people time away "
+                   "from their parents, and give families a rest from caring. " * 4 + "</p>")
+    welsh = body("<p>" + "Mae seibiannau byr yn rhoi cyfle i blant a phobl ifanc anabl dreulio "
+                 "amser i ffwrdd oddi wrth eu rhieni. " * 4 + "</p>")
+    assert "A11Y524" not in codes(english) and asked == []  # the word list settled it
+    assert "A11Y524" in codes(welsh) and len(asked) == 1  # langdetect named the language

@@ -141,14 +141,11 @@ def _own_text(el) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def _text_elements(tree) -> Iterator:
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in _NO_TEXT:
-            continue
-        if any(a.tag in _NO_TEXT for a in el.iterancestors()):
-            continue
-        if _own_text(el):
-            yield el
+def _text_elements(tree) -> list:
+    """Elements with text of their own, outside script, style, form options and the like."""
+    inside = {d for el in tree.iter(*_NO_TEXT) for d in el.iterdescendants()}
+    return [el for el in tree.iter() if isinstance(el.tag, str) and el.tag not in _NO_TEXT
+            and el not in inside and _own_text(el)]
 
 
 def _rgb(colour) -> tuple[float, float, float]:
@@ -263,18 +260,19 @@ class CssAccessibility(NoOptions):
         styles = PageStyles(page.tree, page.stylesheets)
         if not styles.has_css:
             return
+        texts = _text_elements(styles.root)  # found once: three rules walk them
         yield from _capped(_fake_headings(page, styles))
         yield from _capped(_generated_content(page, styles))
-        yield from _reading_styles(page, styles)
-        yield from _capped(self._contrast(page, styles))
+        yield from _reading_styles(page, styles, texts)
+        yield from _capped(self._contrast(page, styles, texts))
         yield from _capped(self._focus(page, styles))
         yield from _capped(self._hidden_link_text(page, styles))
-        yield from _capped(self._text(page, styles))
+        yield from _capped(self._text(page, styles, texts))
         yield from _capped(self._floats(page, styles))
         yield from _capped(self._link_colour(page, styles))
 
-    def _contrast(self, page: Page, styles: PageStyles) -> Iterator[Finding]:
-        for el in _text_elements(styles.root):
+    def _contrast(self, page: Page, styles: PageStyles, texts: list) -> Iterator[Finding]:
+        for el in texts:
             if el.tag in _CONTROLS or el.get("disabled") is not None or styles.hidden(el):
                 continue  # controls have the browser's own colours; disabled text is exempt
             colours = _Colours(styles)
@@ -358,9 +356,9 @@ class CssAccessibility(NoOptions):
                 "display:none or visibility:hidden, so screen readers never read them either.",
                 selector=_selector(a), target=urljoin(page.url, a.get("href").strip()))
 
-    def _text(self, page: Page, styles: PageStyles) -> Iterator[Finding]:
+    def _text(self, page: Page, styles: PageStyles, texts: list) -> Iterator[Finding]:
         justified = tiny = 0
-        for el in _text_elements(styles.root):
+        for el in texts:
             if styles.hidden(el):
                 continue
             align = styles.computed(el, "text-align")
@@ -603,10 +601,10 @@ def _line_height(styles: PageStyles, el) -> float | None:
     return None
 
 
-def _reading_styles(page: Page, styles: PageStyles) -> Iterator[Finding]:
+def _reading_styles(page: Page, styles: PageStyles, texts: list) -> Iterator[Finding]:
     """One finding per page and style: they are page-wide style choices."""
     seen = set()
-    for el in _text_elements(styles.root):
+    for el in texts:
         text = _own_text(el)
         if len(text.split()) < A11Y_CSS_LONG_TEXT_WORDS or styles.hidden(el):
             continue

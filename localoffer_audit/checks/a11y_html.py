@@ -198,6 +198,9 @@ def aria_value_problem(name: str, value: str) -> str | None:
 _DETECTOR = None
 
 
+LANGDETECT_CHARS = 1500  # langdetect reads this much of a text: enough to tell, and bounded
+
+
 def detected_language(text: str) -> tuple[str, float] | None:
     """The language langdetect finds in text, with its probability (seeded: same answer on
     every run). None when langdetect cannot tell."""
@@ -209,7 +212,7 @@ def detected_language(text: str) -> tuple[str, float] | None:
         DetectorFactory.seed = 0
         _DETECTOR = True
     try:
-        best = detect_langs(text[:1500])[0]
+        best = detect_langs(text[:LANGDETECT_CHARS])[0]
     except (LangDetectException, IndexError):
         return None
     return best.lang.split("-")[0], best.prob
@@ -231,7 +234,7 @@ def language_probabilities(text: str) -> dict[str, float]:
     from langdetect.lang_detect_exception import LangDetectException
 
     try:
-        return {hit.lang.split("-")[0]: hit.prob for hit in detect_langs(text[:1500])}
+        return {hit.lang.split("-")[0]: hit.prob for hit in detect_langs(text[:LANGDETECT_CHARS])}
     except LangDetectException:
         return {}
 

@@ -251,6 +251,7 @@ def _display(code: str) -> str:
     return langcodes.get(code).display_name()
 
 
+@lru_cache(maxsize=4096)  # pages repeat their header and footer passages; langdetect is seeded
 def _foreign(text: str, expected: str) -> str | None:
     """The language text is written in when it is, with confidence, not `expected`: langdetect
     sure of another detectable language and, for English, most words not English words."""

@@ -15,13 +15,15 @@ from urllib.parse import urlsplit
 import langcodes
 
 from ..defaults import (A11Y_IMAGE_OF_TEXT_MIN_WORDS, A11Y_IMAGE_OF_TEXT_PROSE_SENTENCES,
-                        A11Y_LANG_DETECT_MIN_PROBABILITY, A11Y_LANG_DETECT_MIN_WORDS)
+                        A11Y_LANG_DETECT_MIN_PROBABILITY, A11Y_LANG_DETECT_MIN_WORDS,
+                        A11Y_LANG_PAGE_ENGLISH_SHARE)
 from ..models import Finding, Page, Rule, Severity
 from . import NoOptions, load_doc, with_who_affected
-from .a11y_html import (SKIP_TEXT, Ids, absolute, accessible_name, aria_value_problem,
-                        autocomplete_valid, cell_rows, content_text, data, describe,
-                        detectable_languages, detected_language, focusable, hidden, labelled_by,
-                        meaningful, normal, role_of, short_url, skipped, tabindex)
+from .a11y_html import (LANGDETECT_CHARS, SKIP_TEXT, Ids, absolute, accessible_name,
+                        aria_value_problem, autocomplete_valid, cell_rows, content_text, data,
+                        describe, detectable_languages, detected_language, english_share,
+                        focusable, hidden, labelled_by, meaningful, normal, role_of, short_url,
+                        skipped, tabindex)
 from .links import EXTENSION_TYPES
 
 
@@ -329,6 +331,8 @@ class StaticAccessibility(NoOptions):
         text = content_text(body)
         if len(text.split()) < A11Y_LANG_DETECT_MIN_WORDS:
             return
+        if declared == "en" and english_share(text[:LANGDETECT_CHARS]) >= A11Y_LANG_PAGE_ENGLISH_SHARE:
+            return  # a set lookup per word settles most pages; langdetect is a fifth of the checks
         found = detected_language(text)
         if found and found[1] >= A11Y_LANG_DETECT_MIN_PROBABILITY and found[0] != declared:
             said = langcodes.get(declared).display_name()

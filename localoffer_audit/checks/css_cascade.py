@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, Iterator
 
 import cssselect2
@@ -53,11 +53,11 @@ class Declared:
     tokens: tuple
     source: str  # "inline", "style" (a <style> element), "linked" (a stored stylesheet) or "html"
 
-    @property
+    @cached_property  # the checks read the same winning values many times per page
     def text(self) -> str:
         return tinycss2.serialize(self.tokens).strip()
 
-    @property
+    @cached_property
     def keyword(self) -> str:
         return self.text.lower()
 
@@ -179,6 +179,8 @@ class PageStyles:
                     self._matched = True
         self._matcher = matcher
         self._specified: dict = {}
+        self._computed: dict = {}  # (element, property) -> computed value, once per page
+        self._display_hidden: dict = {}  # element -> display:none or [hidden] on it or above
         self._wrappers: dict | None = None
         self._wrapper = None
         self.has_css = bool(self.rules) or bool(
@@ -245,32 +247,52 @@ class PageStyles:
     def computed(self, el, name: str) -> Declared | None:
         """The declared value of el or, for inherited properties, of its nearest ancestor that
         declares one; `inherit` is followed. None when nothing on the page sets it."""
-        node = el
+        # Walk up to the first answer (declared here, or kept from an earlier call), then keep
+        # it for every element passed on the way: pages are deep, and checks ask many times.
+        passed, node, value = [], el, None
         while node is not None:
-            value = self.specified(node, name)
-            follows = value is None or value.keyword == "inherit" or (
-                value.keyword == "unset" and name in INHERITED)
+            key = (node, name)
+            if key in self._computed:
+                value = self._computed[key]
+                break
+            passed.append(key)
+            declared = self.specified(node, name)
+            follows = declared is None or declared.keyword == "inherit" or (
+                declared.keyword == "unset" and name in INHERITED)
             if not follows:
-                return value
-            if value is None and name not in INHERITED:
-                return None
+                value = declared
+                break
+            if declared is None and name not in INHERITED:
+                break
             node = node.getparent()
-        return None
+        for key in passed:
+            self._computed[key] = value
+        return value
 
     def hidden(self, el) -> bool:
         """display:none on el or an ancestor, or visibility hidden/collapse inherited to el."""
         visibility = self.computed(el, "visibility")
         if visibility is not None and visibility.keyword in ("hidden", "collapse"):
             return True
-        node = el
+        return self._not_displayed(el)
+
+    def _not_displayed(self, el) -> bool:
+        """[hidden] or display:none on el or an ancestor (kept per element, as computed)."""
+        passed, node, found = [], el, False
         while node is not None:
-            if node.get("hidden") is not None:
-                return True
+            if node in self._display_hidden:
+                found = self._display_hidden[node]
+                break
+            passed.append(node)
             display = self.specified(node, "display")
-            if display is not None and display.keyword == "none":
-                return True
+            if node.get("hidden") is not None or (display is not None
+                                                  and display.keyword == "none"):
+                found = True
+                break
             node = node.getparent()
-        return False
+        for node in passed:
+            self._display_hidden[node] = found
+        return found
 
     def font_px(self, el) -> float | None:
         """Computed font size in CSS px, or None when a unit or function we cannot resolve
@@ -347,6 +369,8 @@ def _font_size(declared: Declared, parent_px: float) -> float | None:
 
 def _presentational(el, name: str) -> Declared | None:
     """HTML's own colour attributes: <font color>, bgcolor on body/table/tr/td/th."""
+    if name != "color" and name != "background-color":
+        return None
     attr = {"color": "color" if el.tag == "font" else None,
             "background-color": "bgcolor"}.get(name)
     if attr and el.get(attr):
