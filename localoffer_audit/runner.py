@@ -148,6 +148,21 @@ def _copied(store: Store, run_id: int, earlier: int, active, on_page, stats) -> 
     return CheckOutcome(run_id, count, pages, [c.name for c, _ in active], crashed)
 
 
+def _pages_done(page_checks) -> None:
+    """The page pass is over: checks drop what only it needed (language profiles, per-page
+    caches), and the garbage goes now, so the site checks and reports reuse that memory
+    instead of growing the process past the page pass's peak."""
+    import gc
+
+    for check, obj in page_checks:
+        if hasattr(obj, "pages_done"):
+            try:
+                obj.pages_done()
+            except Exception as exc:  # only memory is at stake
+                log.warning("check %s failed to release its caches: %s", check.name, exc)
+    gc.collect()
+
+
 def run_checks(store: Store, run_id: int, config: AuditConfig,
                on_page: Callable[[int], None] | None = None,
                checks: Sequence[LoadedCheck] | None = None) -> CheckOutcome:
@@ -225,6 +240,7 @@ def run_checks(store: Store, run_id: int, config: AuditConfig,
                 collected.extend(finish([_crash(check.name, page.url, exc)]))
         if on_page:
             on_page(pages)
+    _pages_done(page_checks)
     store.replace_metrics(run_id, measured)
     site_measured: dict[str, object] = {}
     if site_checks:

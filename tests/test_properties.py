@@ -270,3 +270,66 @@ def test_a_failing_check_becomes_int001_and_the_audit_goes_on(tmp_path):
     assert by_page[SITE + "/a"], findings
     assert by_page[SITE + "/a"] == by_page[SITE + "/crash-1"] == \
         by_page[SITE + "/b"]
+
+
+class ReleasingCheck:
+    """Records when the runner says the page pass is over."""
+
+    name = "release-on-purpose"
+    rules = (Rule("TST902", "release-on-purpose", "A test check that records the page pass",
+                  Severity.NOTICE, "structure", fix="None: it is a test."),)
+    events: list = []
+
+    @classmethod
+    def from_config(cls, options):
+        return cls()
+
+    def check_page(self, page):
+        self.events.append(("page", page.url))
+        return []
+
+    def pages_done(self):
+        self.events.append(("done", None))
+
+
+class SiteOrderCheck:
+    name = "site-after-pages"
+    rules = (Rule("TST903", "site-after-pages", "A test check that records when site checks run",
+                  Severity.NOTICE, "structure", fix="None: it is a test."),)
+
+    @classmethod
+    def from_config(cls, options):
+        return cls()
+
+    def check_site(self, site):
+        from langdetect import detector_factory
+
+        ReleasingCheck.events.append(("site", detector_factory._factory))
+        return []
+
+
+def test_page_checks_hear_that_the_page_pass_is_over_before_the_site_checks_run(tmp_path):
+    from localoffer_audit.registry import LoadedCheck
+    from localoffer_audit.runner import run_checks
+    from localoffer_audit.store import Store
+
+    config = load_config(None, start_url=SITE + "/")
+    # A French paragraph in an English page: the markup check must load langdetect's profiles.
+    html = ("<!doctype html><html lang='en'><head><title>T</title></head><body><main><p>"
+            "Le conseil publie chaque année une offre locale qui décrit les services disponibles "
+            "pour les enfants et les jeunes.</p></main></body></html>").encode()
+    ReleasingCheck.events = []
+    with Store(tmp_path / "s.sqlite") as store:
+        run_id = store.begin_run("x", config.start_urls, config.to_dict(), "test")
+        for path in ("/a", "/b"):
+            store.add_page(run_id, {"url": SITE + path, "status": 200, "kind": "html",
+                                    "content_type": "text/html", "body": html})
+        store.flush()
+        checks = [*CHECKS, LoadedCheck("tests[release]", ReleasingCheck, "page"),
+                  LoadedCheck("tests[site-order]", SiteOrderCheck, "site")]
+        run_checks(store, run_id, config, checks=checks)
+        rules = {f.rule for f in store.findings(run_id)}
+    assert "A11Y601" in rules  # langdetect was used on the way
+    kinds = [event[0] for event in ReleasingCheck.events]
+    assert kinds == ["page", "page", "done", "site"]
+    assert ReleasingCheck.events[-1][1] is None  # the profiles were released before site checks

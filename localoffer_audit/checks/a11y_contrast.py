@@ -33,7 +33,7 @@ from ..defaults import (A11Y_CSS_FAKE_HEADING_MAX_WORDS, A11Y_CSS_FAKE_HEADING_S
                         A11Y_CSS_MIN_LINE_HEIGHT, A11Y_CSS_TINY_FONT_PX, REPORT_SNIPPET_CHARS)
 from ..models import Finding, Page, Severity
 from . import NoOptions, rule_factory, with_who_affected
-from .css_cascade import PageStyles, has_image, parse_colour
+from .css_cascade import PageStyles, has_image, parse_colour, release_compiled_sheets
 
 _rule = rule_factory("accessibility")
 
@@ -253,6 +253,9 @@ class CssAccessibility(NoOptions):
     rules = with_who_affected((CONTRAST, FOCUS_OUTLINE_REMOVED, LINK_TEXT_HIDDEN, TEXT_JUSTIFIED,
                                FONT_TINY, FLOATS_REVERSED, LINK_ONLY_COLOUR, CSS_CONTENT_TEXT,
                                HEADING_FAKE, LINE_HEIGHT_TIGHT, TEXT_STYLE_HARD), WHO_AFFECTED)
+
+    def pages_done(self) -> None:
+        release_compiled_sheets()
 
     def check_page(self, page: Page) -> Iterable[Finding]:
         if page.kind != "html" or page.status != 200 or page.tree is None:

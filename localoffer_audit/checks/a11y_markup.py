@@ -26,7 +26,7 @@ from ..models import Finding, Page, Severity
 from . import NoOptions, rule_factory, with_who_affected
 from .a11y_html import (SKIP_TEXT, WORD, absolute, cell_rows, content_text, data,
                         detectable_languages, english_share, language_probabilities,
-                        meaningful, normal, role_of, skipped)
+                        meaningful, normal, release_language_data, role_of, skipped)
 
 _rule = rule_factory("accessibility")
 
@@ -319,6 +319,10 @@ class StaticMarkupAccessibility(NoOptions):
              ACCESSKEY, PARAGRAPH_EMPTY, PRESENTATIONAL_MARKUP, PRE_WITHOUT_CODE,
              ABBR_NOT_EXPANDED, LOCATION_REFERENCE, INLINE_COLOUR, FIELD_LABELS_MULTIPLE,
              CONTENT_NOT_CHUNKED, IMG_ALT_TITLE_DIFFER), WHO_AFFECTED)
+
+    def pages_done(self) -> None:
+        _foreign.cache_clear()
+        release_language_data()
 
     def check_page(self, page: Page) -> Iterable[Finding]:
         if page.kind != "html" or page.status != 200 or page.tree is None:

@@ -22,8 +22,8 @@ from . import NoOptions, load_doc, with_who_affected
 from .a11y_html import (LANGDETECT_CHARS, SKIP_TEXT, Ids, absolute, accessible_name,
                         aria_value_problem, autocomplete_valid, cell_rows, content_text, data,
                         describe, detectable_languages, detected_language, english_share,
-                        focusable, hidden, labelled_by, meaningful, normal, role_of, short_url,
-                        skipped, tabindex)
+                        focusable, hidden, labelled_by, meaningful, normal,
+                        release_language_data, role_of, short_url, skipped, tabindex)
 from .links import EXTENSION_TYPES
 
 
@@ -264,6 +264,9 @@ class StaticAccessibility(NoOptions):
              GROUP_NOT_GROUPED, FIELDSET_LEGEND_MISSING, TABLE_NO_DATA,
              DATA_TABLE_HEADERS_MISSING, TABLE_HEADER_EMPTY, LINK_NO_DESTINATION,
              CONTROL_ROLE_MISSING, ARIA_HIDDEN_FOCUSABLE, DUPLICATE_ID, DOCUMENT_LINK_FORMAT), WHO_AFFECTED)
+
+    def pages_done(self) -> None:
+        release_language_data()
 
     def check_page(self, page: Page) -> Iterable[Finding]:
         if page.kind != "html" or page.status != 200 or page.tree is None:

@@ -403,6 +403,11 @@ def has_image(declared: Declared | None) -> bool:
 _UNREADABLE_CONDITION = re.compile(r"\b(layer|supports)\b", re.I)
 
 
+def release_compiled_sheets() -> None:
+    """Forget the compiled stylesheets once every page has been read."""
+    _compiled_sheet.cache_clear()
+
+
 @lru_cache(maxsize=128)
 def _compiled_sheet(text: str, source: str) -> tuple[tuple, bool]:
     """A stylesheet's rules, parsed and their selectors compiled once: every page of a site
