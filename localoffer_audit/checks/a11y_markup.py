@@ -251,10 +251,20 @@ def _display(code: str) -> str:
     return langcodes.get(code).display_name()
 
 
-@lru_cache(maxsize=4096)  # pages repeat their header and footer passages; langdetect is seeded
+_REMEMBERED_PASSAGE_CHARS = 2000  # longer passages are judged afresh: the cache stays small
+
+
 def _foreign(text: str, expected: str) -> str | None:
     """The language text is written in when it is, with confidence, not `expected`: langdetect
-    sure of another detectable language and, for English, most words not English words."""
+    sure of another detectable language and, for English, most words not English words.
+    Short passages' answers are remembered: pages repeat their header and footer passages, and
+    langdetect is seeded, so the answer is the same."""
+    if len(text) > _REMEMBERED_PASSAGE_CHARS:
+        return _judged_foreign(text, expected)
+    return _remembered_foreign(text, expected)
+
+
+def _judged_foreign(text: str, expected: str) -> str | None:
     text = _NOT_WORDS.sub(" ", text)
     words = WORD.findall(text)
     if len(words) < A11Y_LANG_PASSAGE_MIN_WORDS or expected not in detectable_languages():
@@ -276,6 +286,9 @@ def _foreign(text: str, expected: str) -> str | None:
     if best == "en" and share < 1 - most:
         return None
     return best
+
+
+_remembered_foreign = lru_cache(maxsize=4096)(_judged_foreign)
 
 
 def _direction(text: str) -> str | None:
@@ -321,7 +334,7 @@ class StaticMarkupAccessibility(NoOptions):
              CONTENT_NOT_CHUNKED, IMG_ALT_TITLE_DIFFER), WHO_AFFECTED)
 
     def pages_done(self) -> None:
-        _foreign.cache_clear()
+        _remembered_foreign.cache_clear()
         release_language_data()
 
     def check_page(self, page: Page) -> Iterable[Finding]:

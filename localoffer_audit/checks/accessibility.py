@@ -334,8 +334,9 @@ class StaticAccessibility(NoOptions):
         text = content_text(body)
         if len(text.split()) < A11Y_LANG_DETECT_MIN_WORDS:
             return
-        if declared == "en" and english_share(text[:LANGDETECT_CHARS]) >= A11Y_LANG_PAGE_ENGLISH_SHARE:
-            return  # a set lookup per word settles most pages; langdetect is a fifth of the checks
+        if declared == "en" and (english_share(text[:LANGDETECT_CHARS])
+                                 >= A11Y_LANG_PAGE_ENGLISH_SHARE):
+            return  # a set lookup per word settles most pages; langdetect cost a fifth of the checks
         found = detected_language(text)
         if found and found[1] >= A11Y_LANG_DETECT_MIN_PROBABILITY and found[0] != declared:
             said = langcodes.get(declared).display_name()
