@@ -13,6 +13,7 @@ from importlib import resources
 from urllib.parse import urljoin, urlsplit
 
 from ..models import Page
+from ..text_stats import syllable_counts
 
 SKIP_TEXT = ("script", "style", "template")
 PUNCT = re.compile(r"[^\w\s]+")
@@ -247,17 +248,15 @@ def language_probabilities(text: str) -> dict[str, float]:
     from langdetect.lang_detect_exception import LangDetectException
 
     try:
-        return {hit.lang.split("-")[0]: hit.prob for hit in detect_langs(text[:LANGDETECT_CHARS])}
+        return {hit.lang.split("-")[0]: hit.prob
+                for hit in detect_langs(text[:LANGDETECT_CHARS])}
     except LangDetectException:
         return {}
 
 
-def _english_words():
-    """The CMU Pronouncing Dictionary's 126,000 English words: the word list readability's
-    syllable counts already hold (text_stats), so it is in memory once."""
-    from ..text_stats import syllable_counts
-
-    return syllable_counts()
+# The CMU Pronouncing Dictionary's 126,000 English words: the word list readability's syllable
+# counts already hold, so it is in memory once (loaded on first use).
+_english_words = syllable_counts
 
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
